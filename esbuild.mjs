@@ -1,0 +1,41 @@
+// Bundles the three programs the project ships. Type checking is `npm run typecheck`, not esbuild's job.
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+};
+
+const programs = [
+    { entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+    { entryPoints: ['src/language-server/main.ts'], outfile: 'dist/server.js' },
+    { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+
+/** Files the bundles load at run time, next to them in dist/ so the .vsix works offline. */
+function copyRuntimeAssets() {
+    mkdirSync('dist', { recursive: true });
+    cpSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm');
+    cpSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), 'dist/tree-sitter-python.wasm');
+    const shim = join(dirname(new URL(import.meta.url).pathname), 'src/emulator/python');
+    if (existsSync(shim)) cpSync(shim, 'dist/python', { recursive: true });
+}
+
+copyRuntimeAssets();
+if (watch) {
+    for (const p of programs) await (await esbuild.context({ ...common, ...p })).watch();
+} else {
+    await Promise.all(programs.map((p) => esbuild.build({ ...common, ...p })));
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# One-time set-up on a fresh clone: npm packages and the Debian packages the tests use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v python3 >/dev/null || need+=(python3)
+if [ ${#need[@]} -gt 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${need[@]}"
+fi
+npm ci --no-audit --no-fund

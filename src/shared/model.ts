@@ -1,0 +1,181 @@
+/**
+ * The analysis model: what a Python file says about its `vastai` Deployments, read statically.
+ *
+ * JSON-safe (no classes, no Maps) so it can cross the LSP wire and be cached. Every value keeps the source range it
+ * came from, so diagnostics, CodeLens and quick fixes land on the right characters. Ranges are 0-based LSP ranges
+ * (line, UTF-16 character).
+ */
+
+export interface Position {
+    line: number;
+    character: number;
+}
+
+export interface Range {
+    start: Position;
+    end: Position;
+}
+
+/** Comparison operators of the SDK's query DSL, named as in `vastai/data/query.py`. */
+export type QueryOp = 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'notin';
+
+/** One `column <op> value` term of a `require(...)` query, e.g. `gpu_ram >= 24000`. */
+export interface QueryTerm {
+    /** Python-side column name as written (`gpu_ram`, `id_`). */
+    column: string;
+    /** Server-side column name from the vocabulary (`id_` -> `id`); equals `column` when unknown. */
+    serverColumn: string;
+    op: QueryOp;
+    value: PyValue;
+    range: Range;
+}
+
+/**
+ * A statically evaluated Python value. `int` and `float` are distinct because Python prints them differently
+ * (`1000` vs `1000.0`), which matters for the byte-exact `search_params` string.
+ */
+export type PyValue =
+    | { kind: 'str'; value: string; range: Range }
+    | { kind: 'int'; value: number; range: Range }
+    | { kind: 'float'; value: number; range: Range }
+    | { kind: 'bool'; value: boolean; range: Range }
+    | { kind: 'none'; range: Range }
+    | { kind: 'list' | 'tuple' | 'set'; items: PyValue[]; range: Range }
+    | { kind: 'dict'; entries: { key: PyValue; value: PyValue }[]; range: Range }
+    /** A query expression (`gpu_name.in_([RTX_4090])`, `gpu_ram >= 24000`); several terms when combined with `&`. */
+    | { kind: 'query'; terms: QueryTerm[]; range: Range }
+    /** A lambda (used for `benchmark_generator`); `body` is evaluated when it is a literal. */
+    | { kind: 'lambda'; params: string[]; body: PyValue; range: Range }
+    /** Anything that cannot be read statically: a variable, a call, an f-string... `text` is the source text. */
+    | { kind: 'dynamic'; text: string; range: Range };
+
+/** One argument of a call as written. `name` is absent for positional arguments; `*x`/`**x` are `dynamic`. */
+export interface CallArg {
+    name?: string;
+    nameRange?: Range;
+    value: PyValue;
+    /** The whole argument, `name=value` included. */
+    range: Range;
+}
+
+/** A method call on a deployment or image object, e.g. `image.pip_install("torch")` or `app.configure_autoscaling()`. */
+export interface MethodCall {
+    /** `pip_install`, `require`, `configure_autoscaling`... */
+    method: string;
+    args: CallArg[];
+    /** The whole call expression. */
+    range: Range;
+    /** The method name only (for hovers and squiggles on the name). */
+    methodRange: Range;
+    /** The argument list, parentheses included (for inserting arguments). */
+    argsRange: Range;
+}
+
+/** A parameter of a `@remote` function. */
+export interface Param {
+    name: string;
+    kind: 'positional' | 'positionalOnly' | 'keywordOnly' | 'varArgs' | 'varKwargs';
+    hasDefault: boolean;
+    annotation?: string;
+    range: Range;
+}
+
+/** A function decorated with `@app.remote(...)`. */
+export interface RemoteFunction {
+    name: string;
+    isAsync: boolean;
+    params: Param[];
+    /** The decorator call (`@app.remote(...)`); `args` are its arguments. */
+    decorator: MethodCall;
+    /** `benchmark_dataset=` or `benchmark_generator=` when given and not `None`. */
+    benchmark?: { kind: 'dataset' | 'generator'; arg: CallArg };
+    /** The whole decorated definition, decorators included. */
+    range: Range;
+    nameRange: Range;
+    /** The `def`/`async def` line up to the colon, for quick fixes that add `async`. */
+    defRange: Range;
+}
+
+/** A class (or anything) decorated with `@app.context(...)`. */
+export interface ContextClass {
+    name: string;
+    isClass: boolean;
+    /** Method names defined in the class body (`__aenter__`, `__aexit__`...). */
+    methods: string[];
+    /** Base class names as written; a class with bases may inherit the methods, so rules stay quiet then. */
+    bases: string[];
+    decorator: MethodCall;
+    range: Range;
+    nameRange: Range;
+}
+
+/** A `get_context(X)` call (as `app.get_context(X)` or a bare imported `get_context(X)`). */
+export interface ContextUse {
+    /** The argument as written (`Model`), or undefined when it is not a plain name. */
+    target?: string;
+    range: Range;
+}
+
+/** `app.image(...)` and every call made on it, chained or later through the variable it was bound to. */
+export interface ImageModel {
+    /** The `app.image(...)` call itself: positional 0 is the image reference, then `storage=`, `docker_login_*`. */
+    call: MethodCall;
+    /** The variable the image was assigned to, if any. */
+    variable?: string;
+    /** Calls on the image in source order: `pip_install`, `apt_get`, `env`, `require`, `run_script`, `run_cmd`,
+     * `copy`, `venv`, `use_system_python`, `publish_port` (and unknown methods, for `unknown-argument`). */
+    calls: MethodCall[];
+}
+
+/** One `Deployment(...)` and everything the file does with it. */
+export interface DeploymentModel {
+    /** The variable the deployment is bound to (`app`). */
+    variable: string;
+    /** The `Deployment(...)` call expression; CodeLens goes on its line. */
+    call: MethodCall;
+    /** The whole statement `app = Deployment(...)`. */
+    range: Range;
+    /** Statically read `name=`/`tag=` (undefined when absent; `dynamic` kind when not literal). */
+    name?: PyValue;
+    tag?: PyValue;
+    remotes: RemoteFunction[];
+    contexts: ContextClass[];
+    contextUses: ContextUse[];
+    /** Undefined when `app.image(...)` is never called. Several calls: the last one wins (as in the SDK). */
+    image?: ImageModel;
+    /** Every `configure_autoscaling(...)` call, in order (the SDK merges them with `dict.update`). */
+    autoscalingCalls: MethodCall[];
+    /** Every `ensure_ready()` call on the deployment. */
+    ensureReadyCalls: MethodCall[];
+    /** Other method calls on the deployment (unknown ones included, for `unknown-argument`). */
+    otherCalls: MethodCall[];
+}
+
+/** How the file reaches `Deployment` (for completions and rules). */
+export interface ImportInfo {
+    /** Local names bound to `vastai.Deployment` (`Deployment`, `D`). */
+    deploymentNames: string[];
+    /** Local names bound to the `vastai` module (`vastai`, `v`). */
+    vastaiModules: string[];
+    /** Local names bound to `vastai.data.query` (`q`). */
+    queryModules: string[];
+    /** Local name -> imported name from `vastai.data.query` (`gpu_name` -> `gpu_name`, `G` -> `RTX_4090`). */
+    queryNames: Record<string, string>;
+    /** Local names bound to `vastai`'s `get_context`, when imported bare. */
+    getContextNames: string[];
+}
+
+/** The result of analysing one Python file. Never throws; a file mid-edit yields what can be read. */
+export interface FileAnalysis {
+    deployments: DeploymentModel[];
+    imports: ImportInfo;
+    /** True when the file mentions `vastai` at all (cheap filter for the workspace index). */
+    mentionsVastai: boolean;
+    /** Ranges of syntax errors tree-sitter recovered from (information only; rules do not report them). */
+    syntaxErrors: Range[];
+    /** `@x.remote` functions where `x` is imported from another module (`from app import app`): the workspace rule
+     * `remote-in-multiple-files` matches them with the file that defines the deployment. */
+    foreignRemotes: { variable: string; module: string; importedName: string; remote: RemoteFunction }[];
+    /** `# vast: ignore[code, code]` comments: line -> codes (empty list = every code). */
+    ignores: Record<number, string[]>;
+}

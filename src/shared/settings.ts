@@ -1,0 +1,39 @@
+/** The `vastDeployments.*` settings, shared by the extension (reads them) and the language server (pulls them). */
+
+export const SETTINGS_SECTION = 'vastDeployments';
+
+export type SeverityOverride = 'error' | 'warning' | 'information' | 'hint' | 'off';
+
+/** Where Deploy sends things: Vast's service or the embedded local emulator. */
+export type Target = 'local' | 'vast';
+
+export interface Settings {
+    target: Target;
+    /** Console API base URL (the SDK's `webserver_url`). */
+    apiUrl: string;
+    /** `prod` | `alpha` | `candidate` | `local` | other (= prod), as in the SDK. */
+    autoscalerInstance: string;
+    /** Overrides `autoscalerInstance` when set. */
+    autoscalerUrl: string;
+    codeLens: { enabled: boolean };
+    /** Extra globs the workspace index skips. */
+    exclude: string[];
+    /** Base status poll interval in seconds (backs off when nothing changes). */
+    pollInterval: number;
+    /** Per-code severity overrides, e.g. `{ "unnamed-deployment": "off" }`. */
+    diagnostics: { severity: Record<string, SeverityOverride> };
+    /** Python interpreter for local emulator workers; empty = the Python extension's or `python3`. */
+    pythonPath: string;
+}
+
+export const defaultSettings: Settings = {
+    target: 'local',
+    apiUrl: 'https://console.vast.ai',
+    autoscalerInstance: 'prod',
+    autoscalerUrl: '',
+    codeLens: { enabled: true },
+    exclude: [],
+    pollInterval: 10,
+    diagnostics: { severity: {} },
+    pythonPath: '',
+};
