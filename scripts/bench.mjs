@@ -5,8 +5,11 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const only = process.argv.slice(2);
-const build = spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+// Benchmarks load the bundles in dist/ or the compiled modules in out/ (tsc), so both are built first.
+for (const args of [['esbuild.mjs'], ['node_modules/typescript/bin/tsc', '-p', '.']]) {
+    const build = spawnSync(process.execPath, args, { stdio: 'inherit' });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+}
 let failed = 0;
 for (const name of readdirSync('scripts/bench').sort()) {
     if (!name.endsWith('.mjs') || (only.length > 0 && !only.some((o) => name.includes(o)))) continue;
