@@ -1,3 +1,5 @@
+import type { Range } from './model';
+
 /** Command ids shared by the language server (CodeLens) and the extension (registration, menus). */
 export const CommandId = {
     deploy: 'vastDeployments.deploy',
@@ -25,5 +27,5 @@ export interface DeploymentRef {
     /** The deployment's name as the SDK would send it (`__main__` for an unnamed one run as a script). */
     name: string;
     tag: string;
-    range: import('./model').Range;
+    range: Range;
 }
