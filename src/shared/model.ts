@@ -67,8 +67,12 @@ export interface MethodCall {
     range: Range;
     /** The method name only (for hovers and squiggles on the name). */
     methodRange: Range;
-    /** The argument list, parentheses included (for inserting arguments). */
+    /** The argument list, parentheses included (for inserting arguments). Empty (start = end, right after the
+     * method name) for a decorator written without parentheses, e.g. `@app.remote`. */
     argsRange: Range;
+    /** True when the call sits inside a function or lambda body, so it runs when that is called, not at import
+     * (e.g. `ensure_ready()` inside `main()`). */
+    inFunction?: boolean;
 }
 
 /** A parameter of a `@remote` function. */

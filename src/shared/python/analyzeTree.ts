@@ -1,0 +1,52 @@
+/** Building the `FileAnalysis` of a parsed tree; every part guarded so one broken part cannot hide the rest. */
+import type { Tree } from 'web-tree-sitter';
+import type { FileAnalysis } from '../model';
+import { readDeployments } from './deployments';
+import { collectVastaiImports, importInfo } from './imports';
+import { readIgnores, readSyntaxErrors } from './ignores';
+import { SourceIndex } from './nodes';
+
+/** An analysis with nothing in it (for text that does not mention `vastai`, or if analysis itself failed). */
+export function emptyAnalysis(mentionsVastai = false): FileAnalysis {
+    return {
+        deployments: [],
+        imports: { deploymentNames: [], vastaiModules: [], queryModules: [], queryNames: {}, getContextNames: [] },
+        mentionsVastai,
+        syntaxErrors: [],
+        foreignRemotes: [],
+        ignores: {},
+    };
+}
+
+/** Runs `f`, falling back to `fallback` if it throws: one broken part must not hide the rest of the file. */
+function guard<T>(f: () => T, fallback: T): T {
+    try {
+        return f();
+    } catch {
+        return fallback;
+    }
+}
+
+/** Analyses an already parsed tree of `text`. Never throws. */
+export function analyzeTree(text: string, tree: Tree): FileAnalysis {
+    return analyzeIndexed(new SourceIndex(text, tree));
+}
+
+/** Analyses the text and tree of `index` (an open document passes one that reuses its previous occurrences). */
+export function analyzeIndexed(index: SourceIndex): FileAnalysis {
+    const { text, tree } = index;
+    const result = emptyAnalysis(text.includes('vastai'));
+    result.syntaxErrors = guard(() => readSyntaxErrors(tree.rootNode), []);
+    result.ignores = guard(() => readIgnores(index), {});
+    // Remotes on an app imported from another module need no `vastai` import in this file.
+    const bindings = guard(() => collectVastaiImports(index), undefined);
+    if (!bindings) return result;
+    result.imports = guard(() => importInfo(bindings), result.imports);
+    const found = guard(() => readDeployments(index, bindings, result.imports.getContextNames, { bindings, index }), {
+        deployments: [],
+        foreignRemotes: [],
+    });
+    result.deployments = found.deployments;
+    result.foreignRemotes = found.foreignRemotes;
+    return result;
+}

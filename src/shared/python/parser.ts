@@ -1,0 +1,85 @@
+/**
+ * Loading tree-sitter (wasm) and the Python grammar. This is the one place in `src/shared` that touches the file
+ * system: the two wasm files sit next to the bundle (`dist/`) or, when running compiled `out/`, in node_modules.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Tree } from 'web-tree-sitter';
+// `require`, not `import`: bundlers then pick the package's CommonJS build. Its ESM build reads `import.meta.url`,
+// which does not exist in our CommonJS bundles (dist/*.js).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+import TreeSitter = require('web-tree-sitter');
+
+const { Language, Parser } = TreeSitter;
+
+const RUNTIME_WASM = 'tree-sitter.wasm';
+const PYTHON_WASM = 'tree-sitter-python.wasm';
+
+/** Thrown when the parser is used before `initPython()` resolved. */
+export class PythonNotInitializedError extends Error {
+    constructor() {
+        super('initPython() must be awaited before analysing Python');
+        this.name = 'PythonNotInitializedError';
+    }
+}
+
+/** Thrown when a wasm file cannot be found next to the bundle or in node_modules. */
+export class WasmNotFoundError extends Error {
+    constructor(file: string, tried: string[]) {
+        super(`cannot find ${file}; looked in: ${tried.join(', ')}`);
+        this.name = 'WasmNotFoundError';
+    }
+}
+
+let parser: TreeSitter.Parser | undefined;
+let pending: Promise<void> | undefined;
+
+/** Finds a wasm file: beside this code first (the esbuild bundle in dist/), then the npm package. */
+function locateWasm(file: string, packagePath: string): string {
+    const tried: string[] = [];
+    const beside = path.join(__dirname, file);
+    tried.push(beside);
+    if (fs.existsSync(beside)) return beside;
+    try {
+        return require.resolve(packagePath);
+    } catch {
+        tried.push(packagePath);
+    }
+    throw new WasmNotFoundError(file, tried);
+}
+
+async function load(): Promise<void> {
+    const runtime = locateWasm(RUNTIME_WASM, 'web-tree-sitter/tree-sitter.wasm');
+    await Parser.init({ locateFile: () => runtime });
+    const language = await Language.load(fs.readFileSync(locateWasm(PYTHON_WASM, 'tree-sitter-python/' + PYTHON_WASM)));
+    const p = new Parser();
+    p.setLanguage(language);
+    parser = p;
+}
+
+/** Loads the parser once; later calls return the same promise. A failed load may be retried. */
+export function initPython(): Promise<void> {
+    if (parser) return Promise.resolve();
+    pending ??= load().catch((err: unknown) => {
+        pending = undefined;
+        throw err;
+    });
+    return pending;
+}
+
+/** True once `initPython()` has resolved. */
+export function isPythonReady(): boolean {
+    return parser !== undefined;
+}
+
+/**
+ * Parses `text`, reusing `oldTree` (already `edit()`ed) for incremental parsing. The caller owns the returned tree
+ * and must `delete()` it (wasm memory is not garbage collected).
+ */
+export function parsePython(text: string, oldTree?: Tree): Tree {
+    if (!parser) throw new PythonNotInitializedError();
+    const tree = parser.parse(text, oldTree ?? null);
+    // parse() only returns null when cancelled or without a language; neither can happen here.
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    return tree;
+}
