@@ -1,0 +1,84 @@
+/** `checkFile`: every per-file rule over one file's analysis. Pure: file-system facts come through the context. */
+import type { DeploymentModel, FileAnalysis, RemoteFunction } from '../model';
+import { checkCall, closest } from './args';
+import { checkBenchmarkValues } from './benchmark';
+import { problem, sortProblems } from './problems';
+import { AUTOSCALING_CALL, DEPLOYMENT_CALL, DEPLOYMENT_METHODS, REMOTE_CALL } from './sdk';
+import { checkImage } from './image';
+import {
+    checkBenchmarkCount,
+    checkContexts,
+    checkDeployPrerequisites,
+    checkNamed,
+    checkRemoteAsync,
+} from './structure';
+import { LineIndex, at } from './text';
+import type { FileRuleContext, Problem } from './types';
+
+/** Every problem of one file (before settings and `# vast: ignore` are applied; see `applySettings`). */
+export function checkFile(analysis: FileAnalysis, ctx: FileRuleContext): Problem[] {
+    const lines = new LineIndex(ctx.text, ctx.lineStarts);
+    const out: Problem[] = [];
+    for (const dep of analysis.deployments) checkDeployment(dep, ctx, lines, out);
+    // `@x.remote` on a deployment imported from elsewhere: its own shape is still checkable here.
+    for (const f of analysis.foreignRemotes) checkRemote(f.remote, lines, out);
+    return sortProblems(out);
+}
+
+function checkDeployment(dep: DeploymentModel, ctx: FileRuleContext, lines: LineIndex, out: Problem[]): void {
+    checkCall(dep.call, DEPLOYMENT_CALL, lines, out, {
+        positionalMessage:
+            'Pass Deployment arguments by keyword: a positional argument is api_key when deploying but name on ' +
+            'the worker.',
+        positionalFix: (arg) =>
+            arg === dep.call.args[0] && arg.value.kind === 'str' && !dep.call.args.some((a) => a.name === 'name')
+                ? { title: 'Pass it as name=', edits: [{ range: at(arg.range.start), newText: 'name=' }] }
+                : undefined,
+    });
+    checkNamed(dep, ctx.path, lines, out);
+    const key = dep.call.args.find((a) => a.name === 'api_key');
+    if (key?.value.kind === 'str') {
+        // The deployment file itself is uploaded and unpacked on every worker.
+        out.push(
+            problem(
+                'secret-in-package',
+                'The API key is written in this file, which is uploaded with the package and unpacked on every ' +
+                    'worker. Leave api_key out (the SDK reads VAST_API_KEY or the saved key) or read it from the ' +
+                    'environment.',
+                key.value.range,
+            ),
+        );
+    }
+    for (const fn of dep.remotes) checkRemote(fn, lines, out);
+    checkBenchmarkCount(dep, lines, out);
+    checkDeployPrerequisites(dep, lines, out);
+    checkContexts(dep, lines, out);
+    if (dep.image) checkImage(dep.image, ctx, lines, out);
+    for (const call of dep.autoscalingCalls) checkCall(call, AUTOSCALING_CALL, lines, out);
+    const ensureSpec = DEPLOYMENT_METHODS['ensure_ready'];
+    if (ensureSpec) for (const call of dep.ensureReadyCalls) checkCall(call, ensureSpec, lines, out);
+    for (const call of dep.otherCalls) {
+        if (call.method.startsWith('_') || Object.prototype.hasOwnProperty.call(DEPLOYMENT_METHODS, call.method)) {
+            continue;
+        }
+        out.push(
+            problem(
+                'unknown-argument',
+                `Deployment has no method \`${call.method}\` (Python raises AttributeError)` + methodHint(call.method),
+                call.methodRange,
+            ),
+        );
+    }
+}
+
+function methodHint(method: string): string {
+    const hint = closest(method, Object.keys(DEPLOYMENT_METHODS));
+    return hint ? `; did you mean \`${hint}\`?` : '.';
+}
+
+/** Rules on one `@remote` function on its own. */
+function checkRemote(fn: RemoteFunction, lines: LineIndex, out: Problem[]): void {
+    checkCall(fn.decorator, REMOTE_CALL, lines, out);
+    checkRemoteAsync(fn, out);
+    checkBenchmarkValues(fn, lines, out);
+}
