@@ -1,0 +1,16 @@
+/** Deploy, plan, wait and benchmark orchestration (vscode-free; used by the CLI and the extension). */
+export {
+    deploy,
+    deployFile,
+    DeployError,
+    AnalyseError,
+    type DeployOptions,
+    type DeployProgress,
+    type DeployResult,
+    type DeployStep,
+    type DeployFileStep,
+} from './deploy';
+export { computePlan, type ServerPlan } from './plan';
+export { waitForReady, describeWorkers, type WaitOptions } from './wait';
+export { invoke, runBenchmark, type BenchmarkOptions, type BenchmarkResult, type BenchmarkSample } from './benchmark';
+export { loadDeployment, loadBenchmark, formatSpecError, SpecLoadError, type BenchmarkTarget } from './load';
