@@ -1,0 +1,91 @@
+"""Worker bootstrap, after the SDK's `serve_deployment.py`: fetch the tarball, unpack it, install, import.
+
+Differences from a real worker (on purpose, see the emulator docs):
+- archive entries land under the worker folder: relative names under `app/`, absolute names under `root/`
+  (`/opt/model.bin` -> `<worker>/root/opt/model.bin`); anything escaping those folders is refused;
+- `pip_install`/`apt_get` are never executed, only reported;
+- `runs` steps execute only when the emulator allows scripts (EMULATOR_ALLOW_SCRIPTS=1).
+"""
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import urllib.request
+
+
+class BootstrapError(Exception):
+    pass
+
+
+def http_get(url, token=None, timeout=30):
+    req = urllib.request.Request(url)
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return resp.read()
+
+
+def download(api_url, deployment_id, token, dest):
+    if not deployment_id:
+        raise BootstrapError("DEPLOYMENT_ID environment variable not set")
+    raw = http_get(f"{api_url.rstrip('/')}/api/v0/deployment/{deployment_id}/download_url/", token)
+    data = json.loads(raw)
+    if not data.get("success") or not data.get("download_url"):
+        raise BootstrapError(f"Failed to get download URL: {data}")
+    with open(dest, "wb") as f:
+        f.write(http_get(data["download_url"]))
+
+
+def _target(worker_dir, name):
+    app = os.path.join(worker_dir, "app")
+    root = os.path.join(worker_dir, "root")
+    base = root if name.startswith("/") else app
+    target = os.path.realpath(os.path.join(base, name.lstrip("/")))
+    if target != base and not target.startswith(os.path.realpath(base) + os.sep):
+        raise BootstrapError(f"Refusing archive entry outside the worker folder: {name}")
+    return target
+
+
+def extract(tar_path, worker_dir, log):
+    """Safe extraction: regular files and directories only, each inside app/ or root/."""
+    os.makedirs(os.path.join(worker_dir, "app"), exist_ok=True)
+    os.makedirs(os.path.join(worker_dir, "root"), exist_ok=True)
+    with tarfile.open(tar_path, "r:gz") as tf:
+        for m in tf.getmembers():
+            target = _target(worker_dir, m.name)
+            if m.isdir():
+                os.makedirs(target, exist_ok=True)
+            elif m.isfile():
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                src = tf.extractfile(m)
+                with open(target, "wb") as out:
+                    out.write(src.read() if src else b"")
+                os.chmod(target, (m.mode & 0o777) | 0o600)
+            else:
+                log(f"skipped archive entry {m.name}: links and special files are not unpacked")
+            if m.name.startswith("/"):
+                log(f"absolute path {m.name} unpacked to {target}")
+
+
+def install_and_run(config, app_dir, allow_scripts, log):
+    for pkg in config.get("apt_gets") or []:
+        log(f"skipped apt-get install {pkg} (the emulator does not install system packages)")
+    for pkg in config.get("pip_installs") or []:
+        log(f"skipped pip install {pkg} (the emulator uses the interpreter's installed packages)")
+    for step in config.get("runs") or []:
+        if not allow_scripts:
+            log(f"skipped run step {step!r} (scripts are not allowed; start the emulator with --allow-scripts)")
+            continue
+        log(f"running {step!r}")
+        cmd = ["sh", "-c", step] if isinstance(step, str) else [str(a) for a in step]
+        r = subprocess.run(cmd, cwd=app_dir, stdout=sys.stdout, stderr=sys.stderr)
+        if r.returncode != 0:
+            raise BootstrapError(f"Run step {step!r} failed with exit code {r.returncode}")
+
+
+def apply_envs(config, log):
+    for pair in config.get("envs") or []:
+        if isinstance(pair, (list, tuple)) and len(pair) == 2:
+            os.environ[str(pair[0])] = str(pair[1])
+            log(f"env {pair[0]} set")

@@ -1,0 +1,300 @@
+/** `startEmulator`: the console + autoscaler + store on one loopback HTTP server, with local Python workers. */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { autoscalerRoute } from './autoscalerApi';
+import { consoleRoute, deleteDeployment } from './consoleApi';
+import { EmulatorCore } from './core';
+import { Faults, parseFaultRule, type FaultRule } from './faults';
+import { apiError, json, jsonObject, keyOf, readBody, send, type Reply, type Req } from './http';
+import { downloadBlob, downloadUrl, uploadBlob } from './s3';
+import { now, Store } from './state';
+import { WorkerManager } from './workers';
+
+export interface EmulatorOptions {
+    /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+    port?: number;
+    /** Loopback address to bind: `127.0.0.1` (default) or `::1`. Anything else is refused. */
+    host?: string;
+    /** Console keys to accept (each one is a separate user). None: one is generated (and kept in the state). */
+    apiKeys?: string[];
+    /** Folder for state.json and stored tarballs; without it the state lives in memory only. */
+    stateDir?: string;
+    /** Python interpreter for workers (default `python3`). */
+    python?: string;
+    /** Run the deployment's `run_script`/`run_cmd` steps on workers (default false: they are skipped and logged). */
+    allowScripts?: boolean;
+    /** False for an untrusted workspace: deployments are refused and no worker ever starts (default true). */
+    allowWorkers?: boolean;
+    /** Local cap on workers per deployment (default 2). */
+    maxWorkers?: number;
+    /** Bearer token of the admin API (`/__emulator/...`); generated when not given. */
+    adminToken?: string;
+    /** Folder holding the Python shim (`vastai/`, `vast_emulator/`); found next to the bundle by default. */
+    shimDir?: string;
+}
+
+export interface EmulatorWorkerInfo {
+    id: number;
+    deploymentId: number;
+    endpointId: number;
+    versionId: number;
+    state: string;
+    msg: string | null;
+    pid: number | undefined;
+    url: string | undefined;
+    restarts: number;
+}
+
+export interface EmulatorHandle {
+    /** `http://127.0.0.1:<port>`: console, autoscaler and store on the same origin. */
+    url: string;
+    port: number;
+    /** The console keys this emulator accepts. */
+    apiKeys: string[];
+    /** Set when the emulator made its own key (no `apiKeys` given): the caller prints it once. */
+    generatedKey?: string;
+    adminToken: string;
+    faults: { add(rule: FaultRule): void; clear(): void; list(): FaultRule[] };
+    workers(): EmulatorWorkerInfo[];
+    /** Worker log lines of an endpoint. */
+    logs(endpointId: number): string[];
+    /** Stops the server and every worker process (whole process groups); resolves when they are gone. */
+    stop(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Where the Python shim is: dist/python next to a bundle, or src/emulator/python from out/ (tsc) or the sources. */
+export function findShimDir(): string {
+    const candidates = [
+        path.join(__dirname, 'python'),
+        path.resolve(__dirname, '../../../src/emulator/python'),
+        path.resolve(__dirname, 'python'),
+    ];
+    const found = candidates.find((c) => fs.existsSync(path.join(c, 'vast_emulator', 'worker.py')));
+    if (!found) throw new Error(`The emulator's Python shim was not found (looked in ${candidates.join(', ')})`);
+    return found;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+    const host = options.host ?? '127.0.0.1';
+    if (!LOOPBACK.has(host)) throw new Error(`The emulator only listens on loopback, not ${host}`);
+    const shimDir = options.shimDir ?? findShimDir();
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-emulator-'));
+    if (options.stateDir) fs.mkdirSync(options.stateDir, { recursive: true });
+    const store = new Store(options.stateDir, scratch);
+    let apiKeys = options.apiKeys?.filter((k) => k !== '') ?? [];
+    let generatedKey: string | undefined;
+    if (apiKeys.length === 0) {
+        store.generatedKey ??= `emu_${randomBytes(20).toString('hex')}`;
+        generatedKey = store.generatedKey;
+        apiKeys = [generatedKey];
+    }
+    const workRoot = options.stateDir ? path.join(options.stateDir, 'workers') : path.join(scratch, 'workers');
+    fs.rmSync(workRoot, { recursive: true, force: true });
+    const late: { core?: EmulatorCore } = {};
+    const workers = new WorkerManager({
+        python: options.python ?? 'python3',
+        shimDir,
+        workRoot,
+        allowScripts: options.allowScripts ?? false,
+        cap: options.maxWorkers ?? 2,
+        baseUrl: () => late.core?.baseUrl ?? '',
+        store,
+        onReady: (w) => {
+            const d = store.deployments.get(w.deploymentId);
+            if (d) {
+                d.last_healthy_version_id = w.versionId;
+                store.changed();
+            }
+        },
+    });
+    const faults = new Faults();
+    const adminToken = options.adminToken ?? randomBytes(16).toString('hex');
+    const core = new EmulatorCore(
+        store,
+        workers,
+        faults,
+        { allowWorkers: options.allowWorkers ?? true, maxBodyBytes: 512 * 1024 * 1024 },
+        apiKeys,
+        adminToken,
+    );
+    late.core = core;
+    const c = core;
+    const server = createServer((req, res) => {
+        handle(c, req, res).catch((err: unknown) => {
+            if (!res.headersSent) send(res, apiError(500, 'internal_error', String(err)));
+            else res.destroy();
+        });
+    });
+    server.keepAliveTimeout = 65_000;
+    try {
+        await new Promise<void>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(options.port ?? 0, host, () => resolve());
+        });
+    } catch (e) {
+        fs.rmSync(scratch, { recursive: true, force: true });
+        throw e;
+    }
+    const port = (server.address() as AddressInfo).port;
+    core.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    store.flush();
+
+    const tick = setInterval(() => {
+        for (const d of [...store.deployments.values()]) {
+            const ref = d.last_client_heartbeat ?? d.updated_at;
+            if (d.ttl !== null && now() - ref > d.ttl) deleteDeployment(c, d);
+            else if (options.allowWorkers !== false) workers.reconcile(d);
+        }
+    }, 500);
+    if (options.allowWorkers !== false) for (const d of store.deployments.values()) workers.reconcile(d);
+
+    // If the host process exits without stop(), worker process groups (detached) must not be left running.
+    const onExit = (): void => {
+        workers.killAllNow();
+        fs.rmSync(scratch, { recursive: true, force: true });
+    };
+    process.on('exit', onExit);
+    let stopped: Promise<void> | undefined;
+    return {
+        url: core.baseUrl,
+        port,
+        apiKeys,
+        generatedKey,
+        adminToken,
+        faults: { add: (r) => faults.add(r), clear: () => faults.clear(), list: () => faults.list() },
+        workers: () =>
+            [...workers.workers.values()].map((w) => ({
+                id: w.id,
+                deploymentId: w.deploymentId,
+                endpointId: w.endpointId,
+                versionId: w.versionId,
+                state: w.state,
+                msg: w.msg,
+                pid: w.pid,
+                url: w.url,
+                restarts: w.restarts,
+            })),
+        logs: (endpointId) => workers.logsOf(endpointId),
+        stop: () =>
+            (stopped ??= (async () => {
+                clearInterval(tick);
+                process.off('exit', onExit);
+                await workers.close();
+                await new Promise<void>((resolve) => {
+                    server.close(() => resolve());
+                    server.closeAllConnections();
+                });
+                store.flush();
+                fs.rmSync(scratch, { recursive: true, force: true });
+                if (options.stateDir) fs.rmSync(workRoot, { recursive: true, force: true });
+            })()),
+    };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function handle(core: EmulatorCore, raw: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(raw.url ?? '/', 'http://127.0.0.1');
+    const method = (raw.method ?? 'GET').toUpperCase();
+    if (!url.pathname.startsWith('/__emulator/')) {
+        const fault = core.faults.take(method, url.pathname);
+        if (fault) {
+            if (fault.delayMs) await sleep(fault.delayMs);
+            if (fault.drop) {
+                raw.socket.destroy();
+                return;
+            }
+            if (fault.status) {
+                send(res, apiError(fault.status, 'injected_fault', `Injected fault: HTTP ${fault.status}`));
+                return;
+            }
+            if (fault.malformed) {
+                send(res, { status: 200, contentType: 'application/json', text: '{"success": tru' });
+                return;
+            }
+        }
+    }
+    let body: Buffer;
+    try {
+        body = await readBody(raw, core.options.maxBodyBytes);
+    } catch {
+        send(res, apiError(413, 'too_large', 'Request body too large'));
+        return;
+    }
+    const req: Req = { method, path: url.pathname, query: url.searchParams, headers: raw.headers, body, raw };
+    const reply = dispatch(core, req);
+    if (Buffer.isBuffer(reply)) {
+        res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': reply.length });
+        res.end(reply);
+    } else {
+        send(res, reply);
+    }
+}
+
+function dispatch(core: EmulatorCore, req: Req): Reply | Buffer {
+    const { path: p, method } = req;
+    if (p.startsWith('/__emulator/')) return admin(core, req);
+    if (p.startsWith('/__s3/vast-deployments')) {
+        if (method === 'POST' && p === '/__s3/vast-deployments') {
+            return uploadBlob(core, req.body, req.headers['content-type']);
+        }
+        if (method === 'GET') return downloadBlob(core, p.slice('/__s3/vast-deployments/'.length), req.query);
+    }
+    const asReply = autoscalerRoute(core, req);
+    if (asReply) return asReply;
+    const key = keyOf(req);
+    const dl = /^\/api\/v0\/deployment\/(\d+)\/download_url\/$/.exec(p);
+    if (dl && method === 'GET' && key) {
+        const w = core.workers.byToken(key);
+        if (w) {
+            // A worker's container key: the tarball of the version that worker runs.
+            const v = core.store.versions.get(w.versionId);
+            if (w.deploymentId !== Number(dl[1]) || !v?.blob) return apiError(404, 'not_found', 'Deployment not found');
+            return json(200, { success: true, download_url: downloadUrl(core, v.s3_key) });
+        }
+    }
+    if (!key) return apiError(401, 'not_authorized', 'API key not provided as bearer token.');
+    const user = core.userOfKey(key);
+    if (!user) {
+        const isEndpointKey = [...core.store.endpoints.values()].some((e) => e.api_key === key);
+        return isEndpointKey
+            ? apiError(
+                  403,
+                  'not_authorized',
+                  'Authorization Error. Check that you have proper privileges to perform this action.',
+              )
+            : apiError(401, 'not_authorized', 'Invalid API key.');
+    }
+    return consoleRoute(core, req, user) ?? apiError(404, 'not_found', `No such API: ${method} ${p}`);
+}
+
+function admin(core: EmulatorCore, req: Req): Reply {
+    if (keyOf(req) !== core.adminToken) return apiError(401, 'not_authorized', 'Admin token required.');
+    if (req.path === '/__emulator/faults') {
+        if (req.method === 'GET') return json(200, { success: true, faults: core.faults.list() });
+        if (req.method === 'DELETE') {
+            core.faults.clear();
+            return json(200, { success: true });
+        }
+        if (req.method === 'POST') {
+            const body = jsonObject(req.body);
+            const rule = body ? parseFaultRule(body) : 'The request body must be a JSON object';
+            if (typeof rule === 'string') return apiError(400, 'invalid_args', rule);
+            core.faults.add(rule);
+            return json(200, { success: true, faults: core.faults.list() });
+        }
+    }
+    if (req.path === '/__emulator/workers' && req.method === 'GET') {
+        return json(200, {
+            success: true,
+            workers: [...core.workers.workers.values()].map((w) => ({ ...core.workerJson(w), pid: w.pid ?? null })),
+        });
+    }
+    return apiError(404, 'not_found', `No such API: ${req.method} ${req.path}`);
+}

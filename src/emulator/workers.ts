@@ -1,0 +1,387 @@
+/**
+ * Local workers: one Python process per worker, running `vast_emulator.worker` (src/emulator/python) in its own
+ * folder and process group. States follow Vast's codes (CREATING -> LOADING -> MODEL_LOADING -> IDLE, ERROR,
+ * STOPPED, UPDATE_*), scaling follows the deployment's autoscaling fields within a local cap.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { DeploymentRec, Store } from './state';
+import { now } from './state';
+import { desiredWorkers, dockerEnv } from './scaling';
+
+export type WorkerState =
+    'CREATING' | 'LOADING' | 'MODEL_LOADING' | 'IDLE' | 'ERROR' | 'STOPPED' | 'UPDATE_REBOOTING' | 'REBOOTING';
+
+export interface WorkerRt {
+    id: number;
+    deploymentId: number;
+    endpointId: number;
+    versionId: number;
+    state: WorkerState;
+    msg: string | null;
+    pid: number | undefined;
+    /** Process group of the last process (= its pid, `detached`), kept after exit to sweep leftover children. */
+    pgid: number | undefined;
+    url: string | undefined;
+    perf: number;
+    reqsWorking: number;
+    served: number;
+    startedAt: number;
+    loadedAt: number | null;
+    restarts: number;
+    dir: string;
+    token: string;
+    /** Set when the emulator stops the process on purpose (no restart on exit). */
+    stopping: boolean;
+    proc: ChildProcess | undefined;
+    exited: Promise<void>;
+}
+
+export interface WorkerOptions {
+    python: string;
+    shimDir: string;
+    workRoot: string;
+    allowScripts: boolean;
+    cap: number;
+    baseUrl: () => string;
+    store: Store;
+    /** Called when a worker reaches IDLE (to record the healthy version). */
+    onReady: (w: WorkerRt) => void;
+}
+
+const MAX_RESTARTS = 3;
+const LOG_LINES = 2000;
+
+export class WorkerManager {
+    readonly workers = new Map<number, WorkerRt>();
+    private readonly logs = new Map<number, string[]>();
+    private readonly demand = new Map<number, { last: number; recent: number[] }>();
+    private closed = false;
+
+    constructor(private readonly o: WorkerOptions) {
+        fs.mkdirSync(o.workRoot, { recursive: true });
+    }
+
+    workersOf(endpointId: number): WorkerRt[] {
+        return [...this.workers.values()].filter((w) => w.endpointId === endpointId);
+    }
+
+    byToken(token: string): WorkerRt | undefined {
+        return [...this.workers.values()].find((w) => w.token === token);
+    }
+
+    logsOf(endpointId: number, tail?: number): string[] {
+        const lines = this.logs.get(endpointId) ?? [];
+        return tail !== undefined ? lines.slice(-tail) : [...lines];
+    }
+
+    log(endpointId: number, line: string): void {
+        let lines = this.logs.get(endpointId);
+        if (!lines) this.logs.set(endpointId, (lines = []));
+        lines.push(`${new Date().toISOString()} ${line}`);
+        if (lines.length > LOG_LINES) lines.splice(0, lines.length - LOG_LINES);
+    }
+
+    /** A `/route/` call for this endpoint: counts toward load and wakes a scaled-to-zero endpoint. */
+    noteDemand(dep: DeploymentRec, cost: number): void {
+        const d = this.demand.get(dep.endpoint_id) ?? { last: 0, recent: [] };
+        const t = now();
+        d.last = t;
+        d.recent.push(t, cost);
+        while (d.recent.length > 0 && d.recent[0]! < t - 10) d.recent.splice(0, 2);
+        this.demand.set(dep.endpoint_id, d);
+        if (this.workersOf(dep.endpoint_id).length === 0) this.reconcile(dep);
+    }
+
+    /** Starts or stops workers so the deployment has the number its settings ask for. */
+    reconcile(dep: DeploymentRec): void {
+        if (this.closed) return;
+        const ep = this.o.store.endpoints.get(dep.endpoint_id);
+        const version = dep.current_version_id !== null ? this.o.store.versions.get(dep.current_version_id) : undefined;
+        const live = this.workersOf(dep.endpoint_id).filter((w) => w.state !== 'STOPPED');
+        if (!ep || ep.endpoint_state !== 'active' || !version || version.status !== 'uploaded') {
+            for (const w of live) this.stop(w, 'STOPPED');
+            return;
+        }
+        // Failed workers of an older version give way to the new code.
+        for (const w of live.filter((x) => x.state === 'ERROR' && x.versionId !== version.id)) {
+            this.stop(w, 'STOPPED', true);
+            live.splice(live.indexOf(w), 1);
+        }
+        if (live.some((w) => w.msg === 'update pending')) {
+            this.reconcileUpdate(dep);
+            return;
+        }
+        const d = this.demand.get(dep.endpoint_id);
+        let load = 0;
+        if (d) for (let i = 1; i < d.recent.length; i += 2) load += d.recent[i]! / 10;
+        const perf = Math.max(0, ...live.map((w) => w.perf));
+        const want = desiredWorkers(dep.autoscaling, {
+            cap: this.o.cap,
+            lastDemandAgo: d ? now() - d.last : Infinity,
+            load,
+            perf,
+            running: live.length,
+        });
+        const current = live.filter((w) => w.versionId === version.id || w.state === 'IDLE');
+        for (let i = current.length; i < want; i++) this.spawn(dep, version.id);
+        if (current.length > want) {
+            const order = current.sort((a, b) => Number(a.state === 'IDLE') - Number(b.state === 'IDLE'));
+            for (const w of order.slice(0, current.length - want)) this.stop(w, 'STOPPED', true);
+        }
+    }
+
+    /** Soft update (`/update_workers/`): new workers on the current version; each old one retires once a new one is ready. */
+    rollingUpdate(dep: DeploymentRec): number {
+        const old = this.workersOf(dep.endpoint_id).filter(
+            (w) => w.versionId !== dep.current_version_id && w.state !== 'STOPPED',
+        );
+        for (const w of old) {
+            if (w.state !== 'IDLE') this.stop(w, 'UPDATE_REBOOTING', true);
+            else w.msg = 'update pending';
+        }
+        this.reconcileUpdate(dep);
+        return old.length;
+    }
+
+    /** Hard update: every worker restarts now on the new image/env/version. */
+    restartAll(dep: DeploymentRec): void {
+        for (const w of this.workersOf(dep.endpoint_id)) this.stop(w, 'REBOOTING', true);
+        this.reconcile(dep);
+    }
+
+    private reconcileUpdate(dep: DeploymentRec): void {
+        const live = this.workersOf(dep.endpoint_id).filter((w) => w.state !== 'STOPPED');
+        const fresh = live.filter((w) => w.versionId === dep.current_version_id);
+        const old = live.filter((w) => w.versionId !== dep.current_version_id);
+        const readyFresh = fresh.filter((w) => w.state === 'IDLE').length;
+        // Keep capacity: one old worker retires per fresh worker that is ready.
+        for (const w of old.slice(0, readyFresh)) this.stop(w, 'UPDATE_REBOOTING', true);
+        const want = Math.max(old.length, 1);
+        if (dep.current_version_id !== null) {
+            for (let i = fresh.length; i < Math.min(want, this.o.cap); i++) this.spawn(dep, dep.current_version_id);
+        }
+    }
+
+    /** Stops a deployment's workers; with `remove` their records go too. */
+    stopDeployment(dep: DeploymentRec, remove: boolean): void {
+        for (const w of this.workersOf(dep.endpoint_id)) this.stop(w, 'STOPPED', remove);
+        if (remove) {
+            this.logs.delete(dep.endpoint_id);
+            this.demand.delete(dep.endpoint_id);
+        }
+    }
+
+    private spawn(dep: DeploymentRec, versionId: number): WorkerRt {
+        const id = this.o.store.id();
+        const dir = path.join(this.o.workRoot, `worker-${id}`);
+        fs.mkdirSync(dir, { recursive: true });
+        const w: WorkerRt = {
+            id,
+            deploymentId: dep.id,
+            endpointId: dep.endpoint_id,
+            versionId,
+            state: 'CREATING',
+            msg: null,
+            pid: undefined,
+            pgid: undefined,
+            url: undefined,
+            perf: 0,
+            reqsWorking: 0,
+            served: 0,
+            startedAt: now(),
+            loadedAt: null,
+            restarts: 0,
+            dir,
+            token: randomBytes(24).toString('hex'),
+            stopping: false,
+            proc: undefined,
+            exited: Promise.resolve(),
+        };
+        this.workers.set(id, w);
+        this.o.store.changed();
+        this.launch(dep, w);
+        return w;
+    }
+
+    private launch(dep: DeploymentRec, w: WorkerRt): void {
+        const base = this.o.baseUrl();
+        const env: NodeJS.ProcessEnv = {
+            ...dockerEnv(dep.env),
+            PATH: process.env.PATH ?? '/usr/bin:/bin',
+            HOME: w.dir,
+            PYTHONPATH: this.o.shimDir,
+            PYTHONUNBUFFERED: '1',
+            PYTHONDONTWRITEBYTECODE: '1',
+            LANG: process.env.LANG ?? 'C.UTF-8',
+            DEPLOYMENT_ID: String(dep.id),
+            WORKER_ID: String(w.id),
+            VAST_API_URL: base,
+            REPORT_ADDR: base,
+            CONTAINER_API_KEY: w.token,
+        };
+        if (process.env.SYSTEMROOT) env.SYSTEMROOT = process.env.SYSTEMROOT;
+        if (this.o.allowScripts) env.EMULATOR_ALLOW_SCRIPTS = '1';
+        const proc = spawn(this.o.python, ['-u', '-m', 'vast_emulator.worker', w.dir], {
+            cwd: w.dir,
+            env,
+            detached: true,
+            stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+        });
+        w.proc = proc;
+        w.pid = proc.pid;
+        w.pgid = proc.pid;
+        w.stopping = false;
+        const tag = `[worker ${w.id}]`;
+        for (const stream of [proc.stdout, proc.stderr]) {
+            if (stream) createInterface({ input: stream }).on('line', (l) => this.log(w.endpointId, `${tag} ${l}`));
+        }
+        const control = proc.stdio[3];
+        if (control && 'on' in control) {
+            createInterface({ input: control as NodeJS.ReadableStream }).on('line', (l) => this.onControl(w, l));
+        }
+        w.exited = new Promise((resolve) => {
+            proc.on('exit', (code, signal) => {
+                this.onExit(dep.id, w, code, signal);
+                resolve();
+            });
+            proc.on('error', (err) => {
+                w.state = 'ERROR';
+                w.msg = `could not start ${this.o.python}: ${err.message}`;
+                this.log(w.endpointId, `${tag} ${w.msg}`);
+                resolve();
+            });
+        });
+    }
+
+    private onControl(w: WorkerRt, line: string): void {
+        let m: { type?: string; state?: WorkerState; msg?: string; port?: number; perf?: number } & Record<
+            string,
+            unknown
+        >;
+        try {
+            m = JSON.parse(line) as typeof m;
+        } catch {
+            return;
+        }
+        if (m.type === 'state' && m.state && !w.stopping) {
+            w.state = m.state;
+            if (m.msg !== undefined) w.msg = m.msg;
+            if (m.state === 'IDLE') {
+                w.url = `http://127.0.0.1:${m.port}`;
+                w.perf = typeof m.perf === 'number' ? m.perf : 0;
+                w.loadedAt = now();
+                w.msg = null;
+                this.o.onReady(w);
+                const dep = this.o.store.deployments.get(w.deploymentId);
+                if (dep) this.reconcileUpdateIfNeeded(dep);
+            }
+        } else if (m.type === 'metrics') {
+            w.reqsWorking = typeof m.reqs_working === 'number' ? m.reqs_working : 0;
+            w.served = typeof m.served === 'number' ? m.served : w.served;
+        }
+    }
+
+    private reconcileUpdateIfNeeded(dep: DeploymentRec): void {
+        const stale = this.workersOf(dep.endpoint_id).some(
+            (w) => w.versionId !== dep.current_version_id && w.state === 'IDLE' && w.msg === 'update pending',
+        );
+        if (stale) this.reconcileUpdate(dep);
+    }
+
+    private onExit(depId: number, w: WorkerRt, code: number | null, signal: NodeJS.Signals | null): void {
+        // Whatever the worker left behind in its process group (run-step children) goes with it.
+        if (w.pgid !== undefined) killGroup(w.pgid, 'SIGKILL');
+        w.proc = undefined;
+        w.pid = undefined;
+        w.url = undefined;
+        if (w.stopping || this.closed) return;
+        const dep = this.o.store.deployments.get(depId);
+        if (w.state === 'ERROR') {
+            this.log(w.endpointId, `[worker ${w.id}] exited (code ${code}) in ERROR: ${w.msg ?? ''}`);
+            return;
+        }
+        const how = signal ? `signal ${signal}` : `code ${code}`;
+        if (dep && w.restarts < MAX_RESTARTS) {
+            w.restarts++;
+            w.state = 'REBOOTING';
+            w.msg = `worker process exited (${how}); restarting (${w.restarts}/${MAX_RESTARTS})`;
+            this.log(w.endpointId, `[worker ${w.id}] ${w.msg}`);
+            setTimeout(() => {
+                if (!this.closed && this.workers.has(w.id) && !w.stopping) {
+                    w.state = 'CREATING';
+                    this.launch(dep, w);
+                }
+            }, 300);
+        } else {
+            w.state = 'ERROR';
+            w.msg = `worker process exited (${how})`;
+            this.log(w.endpointId, `[worker ${w.id}] ${w.msg}`);
+        }
+    }
+
+    /** Stops one worker's process group; the record stays with `state` unless `remove`. */
+    stop(w: WorkerRt, state: WorkerState, remove = false): void {
+        w.stopping = true;
+        w.state = state;
+        w.url = undefined;
+        const proc = w.proc;
+        if (proc && w.pid !== undefined) {
+            killGroup(w.pid, 'SIGTERM');
+            const pid = w.pid;
+            const t = setTimeout(() => killGroup(pid, 'SIGKILL'), 2000);
+            void w.exited.then(() => {
+                clearTimeout(t);
+                killGroup(pid, 'SIGKILL'); // children the worker left behind (run steps)
+            });
+        }
+        if (remove) {
+            this.workers.delete(w.id);
+            void w.exited.then(() => fs.rmSync(w.dir, { recursive: true, force: true }));
+        }
+    }
+
+    /** Last resort when the host process exits without `close()`: no worker may outlive the emulator. */
+    killAllNow(): void {
+        this.closed = true;
+        for (const w of this.workers.values()) if (w.pgid !== undefined) killGroup(w.pgid, 'SIGKILL');
+    }
+
+    /** Stops every worker process (whole process groups) and waits until they are gone. */
+    async close(): Promise<void> {
+        this.closed = true;
+        const all = [...this.workers.values()];
+        for (const w of all) this.stop(w, 'STOPPED');
+        await Promise.all(all.map((w) => w.exited));
+        // Wait (briefly) until each process group is empty, so callers can rely on nothing being left running.
+        const groups = all.map((w) => w.pgid).filter((g): g is number => g !== undefined);
+        for (let i = 0; i < 40 && groups.some(groupAlive); i++) {
+            for (const g of groups) killGroup(g, 'SIGKILL');
+            await new Promise((r) => setTimeout(r, 25));
+        }
+    }
+}
+
+function groupAlive(pgid: number): boolean {
+    try {
+        process.kill(-pgid, 0);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+    try {
+        process.kill(-pid, signal);
+    } catch {
+        try {
+            process.kill(pid, signal);
+        } catch {
+            // already gone
+        }
+    }
+}
