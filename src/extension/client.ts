@@ -1,0 +1,46 @@
+// Part of the heavy bundle (./heavy) so activation does not pay for vscode-languageclient.
+import type * as vscode from 'vscode';
+import {
+    LanguageClient,
+    TransportKind,
+    type LanguageClientOptions,
+    type ServerOptions,
+} from 'vscode-languageclient/node';
+import { DeploymentsChangedNotification, ListDeploymentsRequest, type DeploymentSummary } from '../shared/protocol';
+import { SETTINGS_SECTION } from '../shared/settings';
+import { readSettings } from './settings';
+
+/** Starts the language server (dist/server.js over stdio) for the workspace's Python files. */
+export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
+    const module = context.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+        run: { module, transport: TransportKind.stdio },
+        debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+        documentSelector: [{ scheme: 'file', language: 'python' }],
+        synchronize: { configurationSection: SETTINGS_SECTION },
+        middleware: {
+            // The server honours the setting too; filtering here makes the toggle instant.
+            provideCodeLenses: (document, token, next) =>
+                readSettings(document.uri).codeLens.enabled ? next(document, token) : [],
+        },
+    };
+    const client = new LanguageClient(
+        'vastDeployments',
+        'Vast Deployments Language Server',
+        serverOptions,
+        clientOptions,
+    );
+    await client.start();
+    return client;
+}
+
+/** Every deployment in the workspace, from the server's index. */
+export function listDeployments(client: LanguageClient): Promise<DeploymentSummary[]> {
+    return client.sendRequest(ListDeploymentsRequest.type, {});
+}
+
+export function onDeploymentsChanged(client: LanguageClient, listener: () => void): vscode.Disposable {
+    return client.onNotification(DeploymentsChangedNotification.type, listener);
+}

@@ -1,0 +1,265 @@
+import * as vscode from 'vscode';
+import { deploy as runDeploy, DeployError, type DeployProgress, type DeployStep } from '../../pipeline/run/deploy';
+import { CommandId } from '../../shared/commands';
+import { computePlan } from '../../pipeline/run/plan';
+import { describePlan } from '../../shared/plan';
+import type { DeploymentSummary } from '../../shared/protocol';
+import type { Connection } from '../connection';
+import { PrepareError, prepare, type Prepared } from '../pipelineBridge';
+import type { ExtensionState } from '../state';
+import { displayName, errorMessage, plural, redact, remoteKey } from '../util';
+import { ensureIndex, resolveSubject } from './resolve';
+import type { CommandResult } from './index';
+import { fileURLToPath } from 'node:url';
+
+export const STEP_LABELS: Record<DeployStep, string> = {
+    package: 'Packaging',
+    register: 'Registering',
+    upload: 'Uploading',
+    'update-workers': 'Updating workers',
+    wait: 'Waiting for a ready worker',
+};
+/** Share of the progress bar per step. */
+const STEP_WEIGHT: Record<DeployStep, number> = {
+    package: 15,
+    register: 10,
+    upload: 20,
+    'update-workers': 10,
+    wait: 45,
+};
+const ORDER: DeployStep[] = ['package', 'register', 'upload', 'update-workers', 'wait'];
+
+/** An operation in flight, for cancellation by the user (or the suite) and for the tree's "deploying…". */
+export interface RunningOperation {
+    kind: 'deploy' | 'benchmark';
+    step: string;
+    abort: AbortController;
+}
+
+/**
+ * Deploy: refuse on errors, show the plan (tier and changes) in a modal, then package → register → upload → update
+ * workers → wait for ready under a cancellable progress notification.
+ */
+export function deploy(state: ExtensionState) {
+    return async (arg?: unknown): Promise<CommandResult> => {
+        state.requireTrust('Deploy');
+        const subject = await resolveSubject(state, arg, 'deploy');
+        if (!subject) return { ok: false, cancelled: true, message: 'Nothing chosen' };
+        if (subject.kind === 'remote') {
+            throw new Error(`"${subject.name}" is not defined in this workspace, so there is no code to deploy.`);
+        }
+        let summary = subject.summary;
+        const label = displayName(subject.name, subject.tag);
+
+        // What is deployed is the file on disk: save it first, then look at it again.
+        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === summary.uri);
+        if (doc?.isDirty) {
+            await doc.save();
+            await ensureIndex(state);
+            await state.index.relist();
+            summary = state.index.find({ ...summary, name: subject.name, tag: subject.tag }) ?? summary;
+        }
+        const refused = refuseOnErrors(state, summary, label);
+        if (refused) return refused;
+
+        const conn = await state.connection('Deploy');
+        const where = conn.target === 'local' ? 'the local emulator' : 'Vast.ai';
+        let prepared: Prepared;
+        try {
+            prepared = await prepare(summary, workspaceRootOf(summary));
+        } catch (err) {
+            if (!(err instanceof PrepareError)) throw err;
+            const message = `Deploy refused: ${err.message}`;
+            state.log.warn(message);
+            void state.ui
+                .notify('error', message.split('\n').slice(0, 3).join(' '), 'Show Log')
+                .then((a) => a && state.log.show());
+            return { ok: false, refused: true, message, problems: err.problems };
+        }
+
+        let allowSecrets = false;
+        if (prepared.plan.secrets.length > 0) {
+            const files = prepared.plan.secrets.map((f) => vscode.workspace.asRelativePath(f));
+            const choice = await state.ui.confirm(
+                `${plural(files.length, 'file')} copied into "${label}" look${files.length === 1 ? 's' : ''} like secrets`,
+                `These would be uploaded to ${where} inside the package:\n${files.join('\n')}\n\nMove them out of the copied folders, or upload them anyway.`,
+                'Upload Anyway',
+            );
+            if (choice !== 'Upload Anyway') {
+                return {
+                    ok: false,
+                    cancelled: true,
+                    message: 'Deploy cancelled: secrets not uploaded',
+                    secrets: files,
+                };
+            }
+            allowSecrets = true;
+        }
+
+        // The plan: compare with what is deployed, before anything irreversible.
+        const planText = await computePlanFor(conn, prepared, workspaceRootOf(summary));
+        const confirmMessage =
+            planText.tier === 0
+                ? `"${label}" is already deployed as is on ${where}. Deploy anyway?`
+                : `Deploy "${label}" to ${where}?`;
+        const choice = await state.ui.confirm(
+            confirmMessage,
+            planText.lines.join('\n'),
+            planText.tier === 0 ? 'Deploy Anyway' : 'Deploy',
+        );
+        if (choice === undefined) return { ok: false, cancelled: true, message: 'Deploy cancelled', plan: planText };
+
+        return runWithProgress(state, conn, prepared, summary, label, where, allowSecrets, planText);
+    };
+}
+
+function workspaceRootOf(d: DeploymentSummary): string | undefined {
+    if (d.workspaceFolder) return fileURLToPath(d.workspaceFolder);
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(d.uri));
+    return folder?.uri.fsPath;
+}
+
+/** Errors in the file (ours, from the language server) stop a deploy before anything is read or sent. */
+function refuseOnErrors(state: ExtensionState, d: DeploymentSummary, label: string): CommandResult | undefined {
+    const uri = vscode.Uri.parse(d.uri);
+    const diags = vscode.languages
+        .getDiagnostics(uri)
+        .filter((x) => x.severity === vscode.DiagnosticSeverity.Error && x.source === 'vast');
+    const count = Math.max(diags.length, d.problems.errors);
+    if (count === 0) return undefined;
+    const file = vscode.workspace.asRelativePath(uri);
+    const lines = diags.map(
+        (x) =>
+            `${file}:${x.range.start.line + 1}: ${x.message}${x.code ? ` [${typeof x.code === 'object' ? String(x.code.value) : String(x.code)}]` : ''}`,
+    );
+    const first = lines[0] ? ` First: ${lines[0]}` : '';
+    const message = `Cannot deploy "${label}": ${file} has ${plural(count, 'error')}.${first}`;
+    state.log.warn([message, ...lines.slice(1)].join('\n  '));
+    void state.ui.notify('error', message, 'Show Problems').then((a) => {
+        if (a) void vscode.commands.executeCommand('workbench.actions.view.problems');
+    });
+    return { ok: false, refused: true, message, diagnostics: lines };
+}
+
+interface PlanSummary {
+    tier: number;
+    label: string;
+    lines: string[];
+}
+
+async function computePlanFor(
+    conn: Connection,
+    prepared: Prepared,
+    workspaceRoot: string | undefined,
+): Promise<PlanSummary> {
+    const plan = await computePlan(conn.client, prepared.spec, { workspaceRoot });
+    const files = 2 + prepared.plan.entries.filter((e) => e.kind === 'file').length;
+    const lines = [
+        ...describePlan(plan).map((l) => redact(l.trimStart().replace(/^note: /, '• '))),
+        '',
+        `Package: ${plural(files, 'file')} (config.json, deployment.py${files > 2 ? ', copies' : ''}), image ${prepared.spec.image}.`,
+    ];
+    return { tier: plan.tier, label: plan.label, lines };
+}
+
+async function runWithProgress(
+    state: ExtensionState,
+    conn: Connection,
+    prepared: Prepared,
+    summary: DeploymentSummary,
+    label: string,
+    where: string,
+    allowSecrets: boolean,
+    planText: PlanSummary,
+): Promise<CommandResult> {
+    const key = remoteKey(prepared.spec.name, prepared.spec.tag);
+    const abort = new AbortController();
+    const op: RunningOperation = { kind: 'deploy', step: 'package', abort };
+    state.running.set(key, op);
+    state.status.setBusy(key, 'deploying');
+    const started = Date.now();
+    try {
+        const result = await vscode.window.withProgress(
+            {
+                location: vscode.ProgressLocation.Notification,
+                title: `Deploying ${label} to ${where}`,
+                cancellable: true,
+            },
+            async (progress, token) => {
+                token.onCancellationRequested(() => abort.abort());
+                let done = 0;
+                const report = (p: DeployProgress): void => {
+                    const target =
+                        ORDER.slice(0, ORDER.indexOf(p.step)).reduce((a, s) => a + STEP_WEIGHT[s], 0) +
+                        STEP_WEIGHT[p.step] * (p.fraction ?? 0);
+                    const increment = Math.max(0, target - done);
+                    done += increment;
+                    op.step = p.step;
+                    state.log.info(`[deploy ${label}] ${STEP_LABELS[p.step]}: ${redact(p.message)}`);
+                    progress.report({ message: `${STEP_LABELS[p.step]}: ${redact(p.message)}`, increment });
+                };
+                return runDeploy(conn.client, prepared.spec, {
+                    signal: abort.signal,
+                    onProgress: report,
+                    allowSecrets,
+                    wait: true,
+                    pollMs: conn.target === 'local' ? 500 : 5000,
+                    workspaceRoot: workspaceRootOf(summary),
+                });
+            },
+        );
+        const secs = ((Date.now() - started) / 1000).toFixed(1);
+        const ready = result.workers?.filter((w) => /^(idle|ready|running)$/i.test(w.status)).length ?? 0;
+        const message = `Deployed "${label}" to ${where} (${result.action}${result.tier !== undefined ? `, tier ${result.tier}` : ''}) in ${secs} s: ${plural(ready, 'worker')} ready.`;
+        state.log.info(message + (result.warnings.length ? `\n  ${result.warnings.join('\n  ')}` : ''));
+        void state.ui.notify('info', message, 'Benchmark', 'Show Logs').then((a) => {
+            const ref = { kind: 'remoteByName', name: result.name, tag: result.tag };
+            if (a === 'Benchmark') void vscode.commands.executeCommand(CommandId.benchmark, ref);
+            if (a === 'Show Logs') void vscode.commands.executeCommand(CommandId.showLogs, ref);
+        });
+        return {
+            ok: true,
+            message,
+            action: result.action,
+            tier: result.tier,
+            deploymentId: result.deploymentId,
+            plan: planText,
+            timings: result.timings,
+        };
+    } catch (err) {
+        if (!(err instanceof DeployError)) throw err;
+        const cause = redact(errorMessage(err.cause));
+        if (err.cancelled || abort.signal.aborted) {
+            const message = `Deploy of "${label}" cancelled during ${STEP_LABELS[err.step].toLowerCase()}. ${err.stateMessage}`;
+            state.log.warn(message);
+            void state.ui.notify('warning', message, 'Show Log').then((a) => a && state.log.show());
+            return {
+                ok: false,
+                cancelled: true,
+                message,
+                step: err.step,
+                state: err.state,
+                deploymentId: err.deploymentId,
+            };
+        }
+        const status = (err.cause as { status?: unknown }).status;
+        if (status === 401 || status === 403) throw err.cause;
+        const message = `Deploy of "${label}" failed at ${STEP_LABELS[err.step].toLowerCase()}: ${cause}. ${err.stateMessage}`;
+        state.log.error(message);
+        void state.ui.notify('error', message, 'Show Log', 'Show Logs').then((a) => {
+            if (a === 'Show Log') state.log.show();
+            if (a === 'Show Logs') {
+                void vscode.commands.executeCommand(CommandId.showLogs, {
+                    kind: 'remoteByName',
+                    name: prepared.spec.name,
+                    tag: prepared.spec.tag,
+                });
+            }
+        });
+        return { ok: false, message, step: err.step, state: err.state, deploymentId: err.deploymentId };
+    } finally {
+        state.running.delete(key);
+        state.status.setBusy(key, undefined);
+        state.status.poke();
+    }
+}

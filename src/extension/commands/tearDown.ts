@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import type { ExtensionState } from '../state';
+import { displayName, plural, remoteKey } from '../util';
+import { workerKind } from '../views/treeModel';
+import { deployedRecord, resolveSubject } from './resolve';
+import type { CommandResult } from './index';
+
+/** Deletes the deployment (endpoint, workergroup, workers) after a modal naming it and its running workers. */
+export function tearDown(state: ExtensionState) {
+    return async (arg?: unknown): Promise<CommandResult> => {
+        const conn = await state.connection('Tear down');
+        const subject = await resolveSubject(state, arg, 'tear down', true);
+        if (!subject) return { ok: false, cancelled: true, message: 'Nothing chosen' };
+        const label = displayName(subject.name, subject.tag);
+        const where = conn.target === 'local' ? 'the local emulator' : 'Vast.ai';
+        const record = await deployedRecord(state, subject);
+        if (!record) {
+            const message = `Nothing to tear down: "${label}" is not deployed on ${where}.`;
+            void state.ui.notify('info', message);
+            return { ok: true, message, notDeployed: true };
+        }
+        const endpointId = record.endpointId ?? (await conn.client.showDeployment(Number(record.id))).endpoint_id;
+        const workers =
+            endpointId === undefined ? [] : await conn.client.getEndpointWorkers(endpointId).catch(() => []);
+        const running = workers.filter((w) => workerKind(w.status) !== 'stopped').length;
+        const detail = [
+            `This deletes deployment ${record.id} on ${where}: its endpoint, workergroup and ${running > 0 ? `its ${plural(running, 'running worker')}` : 'workers (none running)'}.`,
+            running > 0 ? 'Requests in flight will fail.' : '',
+            'Your code is not touched; Deploy creates it again.',
+        ]
+            .filter(Boolean)
+            .join('\n');
+        const choice = await state.ui.confirm(`Tear down "${label}"?`, detail, 'Tear Down');
+        if (choice !== 'Tear Down') return { ok: false, cancelled: true, message: 'Tear down cancelled' };
+
+        const key = remoteKey(subject.name, subject.tag);
+        state.status.setBusy(key, 'tearingDown');
+        try {
+            await vscode.window.withProgress(
+                { location: vscode.ProgressLocation.Notification, title: `Tearing down ${label}`, cancellable: false },
+                async (progress) => {
+                    progress.report({ message: 'deleting the deployment…' });
+                    await conn.client.deleteDeployment(Number(record.id));
+                    state.logs.stop(record.id);
+                    progress.report({ message: 'waiting for the service to forget it…' });
+                    const deadline = Date.now() + 30_000;
+                    while (Date.now() < deadline) {
+                        const left = await conn.client.findDeployments(subject.name, subject.tag);
+                        if (!left.some((d) => d.id === Number(record.id))) break;
+                        await new Promise((r) => setTimeout(r, 500));
+                    }
+                },
+            );
+        } finally {
+            state.status.setBusy(key, undefined);
+            await state.status.refresh();
+        }
+        const message = `Tore down "${label}" on ${where}${running > 0 ? ` (${plural(running, 'worker')} stopped)` : ''}.`;
+        state.log.info(message);
+        void state.ui.notify('info', message);
+        return { ok: true, message, deploymentId: record.id };
+    };
+}

@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import { findShimDir, startEmulator } from '../emulator/index';
+import { errorMessage } from './util';
+
+/** The embedded local emulator as the extension sees it. */
+export interface LocalEmulator {
+    url: string;
+    apiKey: string;
+    stop(): Promise<void>;
+}
+
+/**
+ * Starts the local Vast emulator inside the extension host: loopback, a free port, its own API key, state (and so
+ * deployments, across restarts of VS Code) under the extension's global storage. Part of the heavy bundle: nothing
+ * of the emulator is parsed until the local target is first needed.
+ */
+export async function startEmbeddedEmulator(
+    context: vscode.ExtensionContext,
+    pythonPath: string,
+    log: vscode.LogOutputChannel,
+): Promise<LocalEmulator> {
+    const stateDir = vscode.Uri.joinPath(context.globalStorageUri, 'emulator').fsPath;
+    await vscode.workspace.fs.createDirectory(vscode.Uri.file(stateDir));
+    let shimDir: string | undefined;
+    try {
+        shimDir = findShimDir();
+    } catch {
+        shimDir = context.asAbsolutePath('dist/python');
+    }
+    const handle = await startEmulator({
+        host: '127.0.0.1',
+        port: 0,
+        stateDir,
+        python: pythonPath,
+        shimDir,
+        // Defence in depth: the extension never deploys from an untrusted workspace anyway.
+        allowWorkers: vscode.workspace.isTrusted,
+    });
+    const apiKey = handle.apiKeys[0];
+    if (!apiKey) {
+        await handle.stop();
+        throw new Error('the local emulator started without an API key');
+    }
+    return {
+        url: handle.url,
+        apiKey,
+        stop: async () => {
+            try {
+                await handle.stop();
+                log.info('Local emulator stopped');
+            } catch (err) {
+                log.warn(`Stopping the local emulator: ${errorMessage(err)}`);
+            }
+        },
+    };
+}

@@ -1,0 +1,86 @@
+/**
+ * The extension's way into the packaging pipeline: from a definition the language server listed to a package plan
+ * (the same analysis, spec and plan the CLI uses), and the hash-only path for "out of date". vscode-free; loads the
+ * Python parser (wasm, next to the bundle) on first use.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DeploymentModel } from '../shared/model';
+import type { DeploymentSummary } from '../shared/protocol';
+import type { DeploymentSpec } from '../shared/packaging';
+import type { PackagePlan } from '../pipeline/packaging/plan';
+
+/** A definition evaluated and planned, ready to build and deploy. */
+export interface Prepared {
+    file: string;
+    model: DeploymentModel;
+    spec: DeploymentSpec;
+    plan: PackagePlan;
+}
+
+/** Why a definition cannot be packaged: messages with their line (1-based) for the user. */
+export class PrepareError extends Error {
+    constructor(
+        readonly problems: { message: string; line?: number }[],
+        file: string,
+    ) {
+        super(
+            `${path.basename(file)} cannot be packaged:\n` +
+                problems.map((p) => `  ${p.line !== undefined ? `line ${p.line}: ` : ''}${p.message}`).join('\n'),
+        );
+        this.name = 'PrepareError';
+    }
+}
+
+function sameStart(a: DeploymentModel['call']['range'], b: DeploymentSummary['range']): boolean {
+    return a.start.line === b.start.line && a.start.character === b.start.character;
+}
+
+/** Reads the file from disk (what gets packaged), analyses it and plans the package of the listed deployment. */
+export async function prepare(d: DeploymentSummary, workspaceRoot?: string): Promise<Prepared> {
+    const file = fileURLToPath(d.uri);
+    const [{ initPython, analyzePython }, { specFromModel }, { planPackage }] = await Promise.all([
+        import('../shared/python/analyze.js'),
+        import('../shared/packaging/spec.js'),
+        import('../pipeline/packaging/plan.js'),
+    ]);
+    await initPython();
+    const text = await fs.promises.readFile(file, 'utf8');
+    const analysis = analyzePython(text);
+    const model =
+        analysis.deployments.find((m) => sameStart(m.call.range, d.range)) ??
+        analysis.deployments.find((m) => m.name?.kind === 'str' && m.name.value === d.name) ??
+        (analysis.deployments.length === 1 ? analysis.deployments[0] : undefined);
+    if (!model) {
+        throw new PrepareError([{ message: `no Deployment(...) found at line ${d.range.start.line + 1}` }], file);
+    }
+    const spec = specFromModel(model, file, { moduleName: '__main__' });
+    if (!spec.ok) {
+        throw new PrepareError(
+            spec.errors.map((e) => ({ message: e.message, line: e.range.start.line + 1 })),
+            file,
+        );
+    }
+    const planned = planPackage(spec.value, { workspaceRoot });
+    if (!planned.ok) {
+        throw new PrepareError(
+            planned.problems.map((p) => ({ message: p.message, line: p.range ? p.range.start.line + 1 : undefined })),
+            file,
+        );
+    }
+    return { file, model, spec: spec.value, plan: planned.plan };
+}
+
+/** The SDK's `file_hash` of a definition without building the archive; undefined when it cannot be packaged. */
+export async function localHash(d: DeploymentSummary, signal: AbortSignal): Promise<string | undefined> {
+    let prepared: Prepared;
+    try {
+        prepared = await prepare(d, d.workspaceFolder ? fileURLToPath(d.workspaceFolder) : undefined);
+    } catch (err) {
+        if (err instanceof PrepareError) return undefined;
+        throw err;
+    }
+    const { hashPlan } = await import('../pipeline/packaging/hash.js');
+    return hashPlan(prepared.plan, signal);
+}

@@ -1,0 +1,113 @@
+import * as vscode from 'vscode';
+import { Connections, NoApiKeyError, UntrustedWorkspaceError, type Connection } from './connection';
+import { DeploymentIndex } from './deploymentIndex';
+import { LogStreams } from './logs';
+import { heavy } from './lazy';
+import type { RunningOperation } from './commands/deploy';
+import { connectionSettings, readSettings } from './settings';
+import { StatusService } from './status';
+import { vscodeUi, type Ui } from './ui';
+import { BenchmarkPanels, BenchmarkStore } from './views/benchmarkPanel';
+import type { BenchmarkRecord } from './views/benchmarkHtml';
+
+/**
+ * Everything the extension holds for its lifetime: the log, the language client (lazy), the connection to the target
+ * (lazy; the local emulator starts on first need), the status cache, benchmark history and log streams. Registered in
+ * `context.subscriptions` so VS Code disposes it; `deactivate` awaits the parts that stop processes.
+ */
+export class ExtensionState implements vscode.Disposable {
+    readonly log: vscode.LogOutputChannel;
+    readonly connections: Connections;
+    readonly index: DeploymentIndex;
+    readonly status: StatusService;
+    readonly benchmarks: BenchmarkStore;
+    readonly panels: BenchmarkPanels;
+    readonly logs: LogStreams;
+    /** Questions and messages; the suite swaps this to answer modals. */
+    ui: Ui = vscodeUi;
+    /** Operations running in this window, by remote key (cancellable; the suite cancels through this too). */
+    readonly running = new Map<string, RunningOperation>();
+    private readonly disposables: vscode.Disposable[] = [];
+    /** Set by the command layer: runs a command by id (used by webview buttons). */
+    onBenchmarkAction?: (action: 'runAgain' | 'showLogs', record: BenchmarkRecord) => void;
+
+    constructor(readonly context: vscode.ExtensionContext) {
+        this.log = vscode.window.createOutputChannel('Vast Deployments', { log: true });
+        this.connections = new Connections(context, this.log, (pythonPath) =>
+            heavy().startEmbeddedEmulator(context, pythonPath, this.log),
+        );
+        this.index = new DeploymentIndex(context, this.log);
+        this.status = new StatusService(
+            this.connections,
+            this.log,
+            () => readSettings().pollInterval * 1000,
+            (d, signal) => heavy().localHash(d, signal),
+        );
+        this.benchmarks = new BenchmarkStore(context.workspaceState);
+        this.panels = new BenchmarkPanels((action, record) => this.onBenchmarkAction?.(action, record));
+        this.logs = new LogStreams(this.log);
+        this.disposables.push(
+            this.log,
+            this.status,
+            this.panels,
+            this.logs,
+            this.index.onDidChange(() => {
+                this.status.setSummaries(this.index.all());
+                void this.setContext('indexLoaded', true);
+                void this.setContext('hasDeployments', this.index.all().length > 0);
+            }),
+            vscode.workspace.onDidChangeConfiguration((e) => {
+                if (connectionSettings.some((s) => e.affectsConfiguration(s))) {
+                    this.log.info('Target settings changed: reconnecting');
+                    this.connections.reset();
+                    void this.updateKeyContext();
+                }
+            }),
+            context.secrets.onDidChange((e) => {
+                if (e.key.startsWith('vastDeployments.')) {
+                    this.connections.reset();
+                    void this.updateKeyContext();
+                }
+            }),
+            vscode.workspace.onDidGrantWorkspaceTrust(() => {
+                this.log.info('Workspace trusted: deploy, benchmark and status enabled');
+                this.connections.reset();
+            }),
+        );
+    }
+
+    /** Sets a `vastDeployments.*` context key for `when` clauses. */
+    setContext(key: string, value: unknown): Thenable<unknown> {
+        return vscode.commands.executeCommand('setContext', `vastDeployments.${key}`, value);
+    }
+
+    async updateKeyContext(): Promise<void> {
+        await this.setContext('target', readSettings().target);
+        await this.setContext('hasApiKey', await this.connections.hasVastKey());
+    }
+
+    /** Throws unless the workspace is trusted: nothing is packaged, uploaded or run from untrusted code. */
+    requireTrust(action: string): void {
+        if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError(action);
+    }
+
+    /** The connection for an action the user asked for (trusted workspaces only). */
+    async connection(action: string): Promise<Connection> {
+        this.requireTrust(action);
+        return this.connections.get();
+    }
+
+    isExpected(err: unknown): boolean {
+        return err instanceof NoApiKeyError || err instanceof UntrustedWorkspaceError;
+    }
+
+    /** Stops what runs processes (the emulator and its workers, the language server). */
+    async shutdown(): Promise<void> {
+        this.dispose();
+        await Promise.allSettled([this.index.dispose(), this.connections.dispose()]);
+    }
+
+    dispose(): void {
+        for (const d of this.disposables.splice(0)) d.dispose();
+    }
+}

@@ -1,0 +1,210 @@
+/**
+ * The benchmark view's HTML: numbers, a comparison with the previous run and two inline SVG charts (latency by
+ * percentile, latency per call). No scripts from anywhere but the page itself (nonce), no CDN, theme colours only.
+ * vscode-free and pure so it can be checked and benched in plain Node.
+ */
+import type { BenchmarkStats, Summary } from '../../shared/benchmarkStats';
+
+/** One benchmark run as kept in workspaceState (JSON). */
+export interface BenchmarkRecord {
+    name: string;
+    tag: string;
+    target: 'local' | 'vast';
+    /** The benchmark function. */
+    function: string;
+    /** ISO time the run finished. */
+    at: string;
+    concurrency?: number;
+    stats: BenchmarkStats;
+    /** Per call, in start order: total latency (ms) and whether it succeeded. */
+    calls: { ms: number; ok: boolean; routeMs?: number; workerMs?: number }[];
+}
+
+const esc = (s: string): string =>
+    s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export function fmtMs(ms: number | undefined): string {
+    if (ms === undefined || !Number.isFinite(ms)) return '–';
+    if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+    if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+    if (ms >= 100) return `${ms.toFixed(0)} ms`;
+    return `${ms.toFixed(1)} ms`;
+}
+
+/** "+12%" / "−8%" with a class telling better from worse (lower latency is better unless `higherIsBetter`). */
+function delta(now: number | undefined, before: number | undefined, higherIsBetter = false): string {
+    if (
+        now === undefined ||
+        before === undefined ||
+        !Number.isFinite(now) ||
+        !Number.isFinite(before) ||
+        before === 0
+    ) {
+        return '';
+    }
+    const pct = ((now - before) / before) * 100;
+    if (Math.abs(pct) < 0.5) return '<span class="delta same">±0%</span>';
+    const better = higherIsBetter ? pct > 0 : pct < 0;
+    const sign = pct > 0 ? '+' : '−';
+    return `<span class="delta ${better ? 'better' : 'worse'}">${sign}${Math.abs(pct).toFixed(0)}%</span>`;
+}
+
+function card(label: string, value: string, d: string, hint = ''): string {
+    return `<div class="card"><div class="label">${esc(label)}</div><div class="value">${value}</div><div class="sub">${d}${hint ? ` <span class="hint">${esc(hint)}</span>` : ''}</div></div>`;
+}
+
+function sortedOk(r: BenchmarkRecord): number[] {
+    return r.calls
+        .filter((c) => c.ok)
+        .map((c) => c.ms)
+        .sort((a, b) => a - b);
+}
+
+/** Latency by percentile (x 0–100 %, y ms): the current run filled, the previous one dashed. */
+export function percentileChart(current: BenchmarkRecord, previous?: BenchmarkRecord): string {
+    const W = 640,
+        H = 240,
+        L = 56,
+        R = 12,
+        T = 12,
+        B = 32;
+    const cur = sortedOk(current);
+    const prev = previous ? sortedOk(previous) : [];
+    const max = Math.max(1, ...cur, ...prev) * 1.1;
+    const x = (p: number): number => L + (p / 100) * (W - L - R);
+    const y = (ms: number): number => T + (1 - ms / max) * (H - T - B);
+    const line = (vals: number[]): string =>
+        vals
+            .map((v, i) => `${x(vals.length === 1 ? 50 : (i / (vals.length - 1)) * 100).toFixed(1)},${y(v).toFixed(1)}`)
+            .join(' ');
+    const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
+    const grid = ticks
+        .map(
+            (t) =>
+                `<line class="grid" x1="${L}" x2="${W - R}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}"/><text class="axis" x="${L - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${esc(fmtMs(t))}</text>`,
+        )
+        .join('');
+    const xt = [0, 50, 95, 100]
+        .map((p) => `<text class="axis" x="${x(p).toFixed(1)}" y="${H - 10}" text-anchor="middle">p${p}</text>`)
+        .join('');
+    const area = cur.length
+        ? `<polygon class="area" points="${x(0)},${y(0)} ${line(cur)} ${x(100)},${y(0)}"/><polyline class="cur" points="${line(cur)}"/>`
+        : '';
+    const before = prev.length ? `<polyline class="prev" points="${line(prev)}"/>` : '';
+    const p95 = current.stats.latency ? `<line class="mark" x1="${x(95)}" x2="${x(95)}" y1="${T}" y2="${H - B}"/>` : '';
+    return `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="Latency by percentile">${grid}${xt}${p95}${before}${area}</svg>`;
+}
+
+/** Latency of every call in start order; failed calls as red ticks at the top. */
+export function callsChart(current: BenchmarkRecord): string {
+    const W = 640,
+        H = 160,
+        L = 56,
+        R = 12,
+        T = 8,
+        B = 24;
+    const n = current.calls.length;
+    if (n === 0) return '';
+    const max = Math.max(1, ...current.calls.filter((c) => c.ok).map((c) => c.ms)) * 1.1;
+    const bw = (W - L - R) / n;
+    const bars = current.calls
+        .map((c, i) => {
+            const bx = (L + i * bw + bw * 0.1).toFixed(1);
+            const w = Math.max(1, bw * 0.8).toFixed(1);
+            if (!c.ok) {
+                return `<rect class="err" x="${bx}" y="${T}" width="${w}" height="6"><title>call ${i + 1}: failed</title></rect>`;
+            }
+            const h = ((c.ms / max) * (H - T - B)).toFixed(1);
+            return `<rect class="bar" x="${bx}" y="${(H - B - Number(h)).toFixed(1)}" width="${w}" height="${h}"><title>call ${i + 1}: ${esc(fmtMs(c.ms))}</title></rect>`;
+        })
+        .join('');
+    return `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="Latency per call"><line class="grid" x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}"/><text class="axis" x="${L - 6}" y="${T + 10}" text-anchor="end">${esc(fmtMs(max))}</text><text class="axis" x="${L}" y="${H - 6}">call 1</text><text class="axis" x="${W - R}" y="${H - 6}" text-anchor="end">call ${n}</text>${bars}</svg>`;
+}
+
+function summaryRow(label: string, s: Summary | null, p: Summary | null | undefined): string {
+    if (!s) return '';
+    const cell = (k: keyof Summary): string => `<td>${esc(fmtMs(s[k]))} ${p ? delta(s[k], p[k]) : ''}</td>`;
+    return `<tr><th>${esc(label)}</th>${cell('min')}${cell('p50')}${cell('p95')}${cell('max')}${cell('mean')}</tr>`;
+}
+
+/** The whole page. `cspSource` is the webview's, `nonce` fresh per render. */
+export function renderBenchmarkHtml(
+    current: BenchmarkRecord,
+    previous: BenchmarkRecord | undefined,
+    nonce: string,
+    cspSource: string,
+): string {
+    const s = current.stats;
+    const p = previous?.stats;
+    const title = `${current.name}${current.tag !== 'default' ? ` (${current.tag})` : ''}`;
+    const errors = s.errorCounts.map((e) => `<li><code>${esc(e.message)}</code> × ${e.count}</li>`).join('');
+    const when = new Date(current.at).toLocaleString();
+    const prevNote = previous
+        ? `Compared with the previous run (${esc(new Date(previous.at).toLocaleString())}, ${previous.stats.runs} calls on ${previous.target === 'local' ? 'the local emulator' : 'Vast.ai'}): dashed line, percentages.`
+        : 'First run for this deployment: the next run is compared with this one.';
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${cspSource} data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Benchmark: ${esc(title)}</title>
+<style nonce="${nonce}">
+body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 20px 24px; max-width: 900px; }
+h1 { font-size: 1.4em; font-weight: 600; margin-bottom: 2px; }
+.meta { color: var(--vscode-descriptionForeground); margin-bottom: 16px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; margin: 12px 0 18px; }
+.card { border: 1px solid var(--vscode-panel-border, #8884); border-radius: 6px; padding: 10px 12px; background: var(--vscode-editorWidget-background); }
+.card .label { color: var(--vscode-descriptionForeground); font-size: 0.85em; text-transform: uppercase; letter-spacing: .04em; }
+.card .value { font-size: 1.6em; font-weight: 600; margin: 2px 0; font-variant-numeric: tabular-nums; }
+.card .sub { min-height: 1.2em; font-size: .9em; }
+.hint { color: var(--vscode-descriptionForeground); }
+.delta.better { color: var(--vscode-testing-iconPassed, #3c3); } .delta.worse { color: var(--vscode-errorForeground, #e55); } .delta.same { color: var(--vscode-descriptionForeground); }
+table { border-collapse: collapse; margin: 8px 0 18px; font-variant-numeric: tabular-nums; }
+th, td { text-align: right; padding: 4px 12px; border-bottom: 1px solid var(--vscode-panel-border, #8883); }
+th:first-child { text-align: left; }
+h2 { font-size: 1.05em; margin: 18px 0 6px; }
+.chart { width: 100%; height: auto; max-width: 760px; display: block; }
+.grid { stroke: var(--vscode-panel-border, #8884); stroke-width: 1; }
+.axis { fill: var(--vscode-descriptionForeground); font-size: 11px; }
+.area { fill: var(--vscode-charts-blue, #4e8ef7); opacity: .18; }
+.cur { fill: none; stroke: var(--vscode-charts-blue, #4e8ef7); stroke-width: 2; }
+.prev { fill: none; stroke: var(--vscode-charts-orange, #d18616); stroke-width: 1.5; stroke-dasharray: 5 4; }
+.mark { stroke: var(--vscode-descriptionForeground); stroke-dasharray: 2 3; }
+.bar { fill: var(--vscode-charts-blue, #4e8ef7); } .err { fill: var(--vscode-errorForeground, #e55); }
+.legend span { margin-right: 16px; } .sw { display: inline-block; width: 14px; height: 3px; vertical-align: middle; margin-right: 4px; }
+.sw.cur { background: var(--vscode-charts-blue, #4e8ef7); } .sw.prev { background: var(--vscode-charts-orange, #d18616); }
+button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 5px 12px; border-radius: 2px; cursor: pointer; margin-right: 8px; }
+button.secondary { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); }
+code { font-family: var(--vscode-editor-font-family); }
+</style>
+</head>
+<body>
+<h1>Benchmark: ${esc(title)}</h1>
+<div class="meta">${esc(current.function)}() · ${s.runs} calls${current.concurrency ? ` · concurrency ${current.concurrency}` : ''} · ${current.target === 'local' ? 'local emulator' : 'Vast.ai'} · ${esc(when)}</div>
+<div><button id="again">Run Again</button><button id="logs" class="secondary">Show Logs</button></div>
+<div class="cards">
+${card('p50 latency', esc(fmtMs(s.latency?.p50)), delta(s.latency?.p50, p?.latency?.p50))}
+${card('p95 latency', esc(fmtMs(s.latency?.p95)), delta(s.latency?.p95, p?.latency?.p95))}
+${card('Throughput', `${s.throughput.toFixed(s.throughput >= 100 ? 0 : 1)}<span class="hint"> /s</span>`, delta(s.throughput, p?.throughput, true))}
+${card('Errors', `${s.errors}<span class="hint"> / ${s.runs}</span>`, p ? (s.errors === p.errors ? '<span class="delta same">same as before</span>' : `<span class="delta ${s.errors < p.errors ? 'better' : 'worse'}">was ${p.errors}</span>`) : '')}
+</div>
+<h2>Latency by percentile</h2>
+<div class="legend"><span><i class="sw cur"></i>this run</span>${previous ? '<span><i class="sw prev"></i>previous run</span>' : ''}</div>
+${percentileChart(current, previous)}
+<h2>Every call</h2>
+${callsChart(current)}
+<h2>Breakdown</h2>
+<table><tr><th></th><th>min</th><th>p50</th><th>p95</th><th>max</th><th>mean</th></tr>
+${summaryRow('Total', s.latency, p?.latency)}${summaryRow('Waiting for a worker (/route/)', s.route, p?.route)}${summaryRow('Worker call', s.worker, p?.worker)}
+</table>
+<div class="meta">Wall time ${esc(fmtMs(s.wallMs))}. ${prevNote}</div>
+${errors ? `<h2>Errors</h2><ul>${errors}</ul>` : ''}
+<script nonce="${nonce}">
+const vscode = acquireVsCodeApi();
+document.getElementById('again').addEventListener('click', () => vscode.postMessage({ type: 'runAgain' }));
+document.getElementById('logs').addEventListener('click', () => vscode.postMessage({ type: 'showLogs' }));
+</script>
+</body>
+</html>`;
+}

@@ -1,0 +1,37 @@
+import type { DeploymentSummary, FunctionSummary } from '../../shared/protocol';
+import type { RemoteDeployment, WorkerInfo } from './treeModel';
+
+/** Nodes of the two trees. Plain objects: commands receive them as their first argument from context menus. */
+export type TreeNode =
+    | { kind: 'folder'; id: string; folderUri: string; name: string; children: DeploymentNode[] }
+    | DeploymentNode
+    | { kind: 'function'; id: string; parent: DeploymentNode; fn: FunctionSummary }
+    | { kind: 'image'; id: string; parent: DeploymentNode }
+    | { kind: 'filter'; id: string; parent: TreeNode; term: string }
+    | { kind: 'autoscaling'; id: string; parent: DeploymentNode }
+    | { kind: 'setting'; id: string; parent: TreeNode; key: string; value: string }
+    | { kind: 'workers'; id: string; parent: DeploymentNode | RemoteNode }
+    | { kind: 'worker'; id: string; parent: TreeNode; worker: WorkerInfo }
+    | { kind: 'message'; id: string; parent?: TreeNode; text: string; detail?: string; icon: string }
+    | RemoteNode;
+
+export interface DeploymentNode {
+    kind: 'deployment';
+    id: string;
+    summary: DeploymentSummary;
+    parent?: TreeNode;
+}
+
+export interface RemoteNode {
+    kind: 'remoteDeployment';
+    id: string;
+    remote: RemoteDeployment;
+}
+
+export function isDeploymentNode(x: unknown): x is DeploymentNode {
+    return !!x && typeof x === 'object' && (x as TreeNode).kind === 'deployment';
+}
+
+export function isRemoteNode(x: unknown): x is RemoteNode {
+    return !!x && typeof x === 'object' && (x as TreeNode).kind === 'remoteDeployment';
+}

@@ -1,0 +1,193 @@
+import * as vscode from 'vscode';
+import { CommandId, type DeploymentRef } from '../../shared/commands';
+import type { StatusService } from '../status';
+import { plural } from '../util';
+import type { TreeNode } from './nodes';
+import {
+    contextValueFor,
+    iconFor,
+    searchTerms,
+    summaryDescription,
+    summaryLabel,
+    summaryTooltip,
+    workerKind,
+} from './treeModel';
+
+function icon(id: string, color?: string): vscode.ThemeIcon {
+    return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+function openCommand(uri: string, range: DeploymentRef['range'], title = 'Go to Definition'): vscode.Command {
+    return { command: CommandId.openDefinition, title, arguments: [{ uri, range }] };
+}
+
+/** The TreeItem for any node of either tree. */
+export function treeItemFor(element: TreeNode, status: StatusService): vscode.TreeItem {
+    const C = vscode.TreeItemCollapsibleState;
+    switch (element.kind) {
+        case 'folder': {
+            const item = new vscode.TreeItem(element.name, C.Expanded);
+            item.id = element.id;
+            item.iconPath = vscode.ThemeIcon.Folder;
+            item.description = plural(element.children.length, 'deployment');
+            item.contextValue = 'folder';
+            return item;
+        }
+        case 'deployment': {
+            const d = element.summary;
+            const s = status.get(d);
+            const item = new vscode.TreeItem(summaryLabel(d), C.Collapsed);
+            item.id = element.id;
+            item.description = summaryDescription(d, s);
+            const file = vscode.workspace.asRelativePath(vscode.Uri.parse(d.uri), false);
+            item.tooltip = new vscode.MarkdownString(summaryTooltip(d, s, file));
+            const ic =
+                d.problems.errors > 0 && s.state === 'notDeployed'
+                    ? { id: 'error', color: 'list.errorForeground' }
+                    : iconFor(s.state);
+            item.iconPath = icon(ic.id, ic.color);
+            item.contextValue = contextValueFor('deployment', s);
+            item.command = openCommand(d.uri, d.range);
+            item.accessibilityInformation = { label: `${summaryLabel(d)}, ${item.description}` };
+            return item;
+        }
+        case 'function': {
+            const fn = element.fn;
+            const item = new vscode.TreeItem(`${fn.name}(${fn.params.join(', ')})`, C.None);
+            item.id = element.id;
+            item.description = [fn.isAsync ? 'async' : 'not async', fn.isBenchmark ? 'benchmark' : '']
+                .filter(Boolean)
+                .join(' · ');
+            item.iconPath = icon(
+                fn.isBenchmark ? 'dashboard' : 'symbol-method',
+                fn.isAsync ? undefined : 'list.warningForeground',
+            );
+            item.tooltip = fn.isBenchmark
+                ? `@remote ${fn.name}: the benchmark function (its dataset or generator drives Benchmark)`
+                : `@remote ${fn.name}`;
+            item.contextValue = fn.isBenchmark ? 'remoteFunction benchmark' : 'remoteFunction';
+            item.command = openCommand(element.parent.summary.uri, fn.range);
+            return item;
+        }
+        case 'image': {
+            const img = element.parent.summary.image;
+            const terms = searchTerms(img?.searchParams);
+            const item = new vscode.TreeItem(
+                img ? (img.ref ?? '(image not a literal)') : 'No image',
+                terms.length ? C.Collapsed : C.None,
+            );
+            item.id = element.id;
+            item.description = img
+                ? [
+                      img.storage !== undefined ? `${img.storage} GB` : '',
+                      terms.length ? `${plural(terms.length, 'filter')}` : '',
+                  ]
+                      .filter(Boolean)
+                      .join(' · ')
+                : 'call app.image(...)';
+            item.iconPath = icon(img ? 'package' : 'warning', img ? undefined : 'list.warningForeground');
+            item.tooltip = img?.searchParams
+                ? `search_params: ${img.searchParams}`
+                : 'Docker image and hardware filter';
+            item.contextValue = 'image';
+            if (img) item.command = openCommand(element.parent.summary.uri, img.range);
+            return item;
+        }
+        case 'filter': {
+            const item = new vscode.TreeItem(element.term, C.None);
+            item.id = element.id;
+            item.iconPath = icon('filter');
+            item.contextValue = 'filter';
+            return item;
+        }
+        case 'autoscaling': {
+            const a = element.parent.summary.autoscaling;
+            const entries = Object.entries(a ?? {});
+            const item = new vscode.TreeItem('Autoscaling', entries.length ? C.Collapsed : C.None);
+            item.id = element.id;
+            item.description =
+                a === undefined
+                    ? 'not configured'
+                    : entries.length
+                      ? entries.map(([k, v]) => `${k}=${String(v)}`).join(', ')
+                      : 'service defaults';
+            item.iconPath = icon(
+                a === undefined ? 'warning' : 'graph-line',
+                a === undefined ? 'list.warningForeground' : undefined,
+            );
+            item.contextValue = 'autoscaling';
+            return item;
+        }
+        case 'setting': {
+            const item = new vscode.TreeItem(element.key, C.None);
+            item.id = element.id;
+            item.description = element.value;
+            item.iconPath = icon('symbol-property');
+            item.contextValue = 'setting';
+            return item;
+        }
+        case 'workers': {
+            const p = element.parent;
+            const s = p.kind === 'deployment' ? status.get(p.summary) : status.getRemote(p.remote);
+            const item = new vscode.TreeItem('Workers', C.Expanded);
+            item.id = element.id;
+            item.description = `${s.readyWorkers} ready of ${s.workers?.length ?? 0}`;
+            item.iconPath = icon('server');
+            item.contextValue = 'workers';
+            return item;
+        }
+        case 'worker': {
+            const w = element.worker;
+            const kind = workerKind(w.status);
+            const item = new vscode.TreeItem(`Worker ${w.id}`, C.None);
+            item.id = element.id;
+            item.description = [w.status, w.reqsWorking ? `${w.reqsWorking} in flight` : '']
+                .filter(Boolean)
+                .join(' · ');
+            const ic = {
+                ready: { id: 'pass-filled', color: 'testing.iconPassed' },
+                starting: { id: 'loading~spin', color: undefined },
+                updating: { id: 'sync~spin', color: 'charts.blue' },
+                stopped: { id: 'debug-stop', color: 'disabledForeground' },
+                error: { id: 'error', color: 'list.errorForeground' },
+            }[kind];
+            item.iconPath = icon(ic.id, ic.color);
+            item.contextValue = `worker ${kind}`;
+            return item;
+        }
+        case 'message': {
+            const item = new vscode.TreeItem(element.text, C.None);
+            item.id = element.id;
+            item.description = element.detail;
+            item.iconPath = icon(element.icon);
+            item.contextValue = 'message';
+            return item;
+        }
+        case 'remoteDeployment': {
+            const r = element.remote;
+            const s = status.getRemote(r);
+            const item = new vscode.TreeItem(r.name, s.workers?.length || r.image ? C.Collapsed : C.None);
+            item.id = element.id;
+            const running = s.runningWorkers;
+            item.description = [
+                r.tag !== 'default' ? r.tag : '',
+                s.label,
+                running > 0 ? `${plural(running, 'worker')} running` : '',
+            ]
+                .filter(Boolean)
+                .join(' · ');
+            item.tooltip = new vscode.MarkdownString(
+                [
+                    `**${r.name}** (tag \`${r.tag}\`), deployment id ${r.id}`,
+                    '',
+                    'Not defined by any file in this workspace.',
+                    running > 0 ? `\n${plural(running, 'worker')} running: it may still be billing.` : '',
+                ].join('\n'),
+            );
+            const ic = iconFor(s.state);
+            item.iconPath = icon(ic.id, ic.color);
+            item.contextValue = contextValueFor('remoteDeployment', s);
+            return item;
+        }
+    }
+}

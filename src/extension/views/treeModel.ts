@@ -1,0 +1,242 @@
+/**
+ * What the Deployments tree shows, computed from the language server's index and the status cache. vscode-free and
+ * pure, so it is cheap (the 200-deployment render is measured in the bench and the suite) and easy to reason about.
+ */
+import type { DeploymentSummary } from '../../shared/protocol';
+import { displayName, plural, remoteKey } from '../util';
+
+/** A deployment as the service reports it (mapped from the API client's records). */
+export interface RemoteDeployment {
+    id: number | string;
+    name: string;
+    tag: string;
+    endpointId?: number;
+    endpointState?: string;
+    fileHash?: string;
+    workerCount?: number;
+    image?: string;
+    searchParams?: string;
+    createdAt?: number | string;
+}
+
+/** A worker as `/get_endpoint_workers/` reports it; `status` is free-form (protocol §8). */
+export interface WorkerInfo {
+    id: number | string;
+    status: string;
+    curLoad?: number;
+    reqsWorking?: number;
+}
+
+export type DeployState =
+    'unknown' | 'notDeployed' | 'deploying' | 'tearingDown' | 'ready' | 'updating' | 'stopped' | 'error' | 'outOfDate';
+
+export interface DeploymentStatus {
+    state: DeployState;
+    /** Short text after the name in the tree. */
+    label: string;
+    readyWorkers: number;
+    runningWorkers: number;
+    remote?: RemoteDeployment;
+    workers?: WorkerInfo[];
+    /** True when the local code hash differs from the deployed `file_hash`. */
+    outOfDate: boolean;
+    /** Why the status is unknown (no key, service unreachable...). */
+    reason?: string;
+}
+
+const READY = new Set(['idle', 'ready', 'running', 'active']);
+const STARTING = new Set([
+    'creating',
+    'created',
+    'pending',
+    'starting',
+    'loading',
+    'model_loading',
+    'rebooting',
+    'unknown',
+]);
+const STOPPED = new Set(['stopped', 'stopping', 'inactive', 'destroying']);
+
+export function workerKind(status: string): 'ready' | 'starting' | 'updating' | 'stopped' | 'error' {
+    const s = status.toLowerCase();
+    if (READY.has(s)) return 'ready';
+    if (s.startsWith('update')) return 'updating';
+    if (s === 'error') return 'error';
+    if (STOPPED.has(s)) return 'stopped';
+    if (STARTING.has(s)) return 'starting';
+    return 'starting';
+}
+
+export interface StatusInput {
+    remote?: RemoteDeployment;
+    workers?: WorkerInfo[];
+    localHash?: string;
+    /** An operation this window is running on it. */
+    busy?: 'deploying' | 'tearingDown';
+    /** Set when the service could not be asked (and so nothing is known). */
+    unknownReason?: string;
+    /** False until the first status answer arrived. */
+    loaded: boolean;
+}
+
+/** Derives the one state the tree shows; precedence: our own operation, error, stopped, updating, out of date. */
+export function deriveStatus(input: StatusInput): DeploymentStatus {
+    const { remote, workers, localHash } = input;
+    const counts = { ready: 0, starting: 0, updating: 0, stopped: 0, error: 0 };
+    for (const w of workers ?? []) counts[workerKind(w.status)]++;
+    const running = counts.ready + counts.starting + counts.updating + counts.error;
+    const outOfDate = !!remote && !!localHash && !!remote.fileHash && remote.fileHash !== localHash;
+    const base = { readyWorkers: counts.ready, runningWorkers: running, remote, workers, outOfDate };
+    const ready = `${counts.ready}/${workers?.length ?? remote?.workerCount ?? 0} ready`;
+    if (input.busy === 'deploying') return { ...base, state: 'deploying', label: 'deploying…' };
+    if (input.busy === 'tearingDown') return { ...base, state: 'tearingDown', label: 'tearing down…' };
+    if (input.unknownReason && !remote) {
+        return { ...base, state: 'unknown', label: 'status unavailable', reason: input.unknownReason };
+    }
+    if (!input.loaded) return { ...base, state: 'unknown', label: '' };
+    if (!remote) return { ...base, state: 'notDeployed', label: 'not deployed' };
+    if ((remote.endpointState ?? '').toLowerCase() === 'stopped') {
+        return { ...base, state: 'stopped', label: 'stopped' };
+    }
+    if (counts.error > 0 && counts.ready === 0) {
+        return { ...base, state: 'error', label: `error · ${plural(counts.error, 'worker')} failed` };
+    }
+    if (counts.updating > 0) return { ...base, state: 'updating', label: `updating · ${ready}` };
+    if (outOfDate) return { ...base, state: 'outOfDate', label: `out of date · ${ready}` };
+    if (counts.ready === 0 && counts.starting > 0) {
+        return { ...base, state: 'deploying', label: `starting ${plural(counts.starting, 'worker')}…` };
+    }
+    if (counts.ready === 0 && workers) return { ...base, state: 'ready', label: 'deployed · no workers running' };
+    return { ...base, state: 'ready', label: `ready · ${plural(counts.ready, 'worker')}` };
+}
+
+/** The tree's `contextValue`: a noun then flags the package.json menus match with regexes. */
+export function contextValueFor(kind: 'deployment' | 'remoteDeployment', status: DeploymentStatus): string {
+    const flags: string[] = [kind, status.state];
+    if (status.remote) flags.push('deployed');
+    if (status.remote && status.state !== 'stopped') flags.push('running');
+    if (status.state === 'stopped') flags.push('stopped');
+    return flags.join(' ');
+}
+
+/** Codicon id and theme colour id for a state. */
+export function iconFor(state: DeployState): { id: string; color?: string } {
+    switch (state) {
+        case 'ready':
+            return { id: 'pass-filled', color: 'testing.iconPassed' };
+        case 'deploying':
+        case 'tearingDown':
+            return { id: 'sync~spin' };
+        case 'updating':
+            return { id: 'sync~spin', color: 'charts.blue' };
+        case 'outOfDate':
+            return { id: 'cloud-upload', color: 'list.warningForeground' };
+        case 'stopped':
+            return { id: 'debug-stop', color: 'disabledForeground' };
+        case 'error':
+            return { id: 'error', color: 'list.errorForeground' };
+        case 'notDeployed':
+            return { id: 'circle-large-outline' };
+        case 'unknown':
+            return { id: 'question' };
+    }
+}
+
+/** Key of one deployment definition in the workspace (a file can define several). */
+export function definitionKey(d: DeploymentSummary): string {
+    return `${d.uri}#${d.range.start.line}:${d.range.start.character}`;
+}
+
+/** The service key for a definition, or undefined when its name is not a literal. */
+export function summaryRemoteKey(d: DeploymentSummary): string | undefined {
+    return d.name === undefined ? undefined : remoteKey(d.name, d.tag);
+}
+
+export function summaryLabel(d: DeploymentSummary): string {
+    if (d.name === undefined) return '(dynamic name)';
+    return d.unnamed ? `${d.name} (unnamed)` : d.name;
+}
+
+/** Description: `tag · status`. */
+export function summaryDescription(d: DeploymentSummary, status: DeploymentStatus): string {
+    const parts: string[] = [];
+    if (d.tag && d.tag !== 'default') parts.push(d.tag);
+    if (d.tag === undefined) parts.push('(dynamic tag)');
+    if (d.name === undefined) parts.push('name is not a literal');
+    else if (status.label) parts.push(status.label);
+    if (d.problems.errors > 0) parts.push(plural(d.problems.errors, 'error'));
+    return parts.join(' · ');
+}
+
+/** Markdown tooltip for a deployment. */
+export function summaryTooltip(d: DeploymentSummary, status: DeploymentStatus, fileLabel: string): string {
+    const lines = [
+        `**${displayName(d.name, d.tag)}**`,
+        '',
+        `Defined in \`${fileLabel}\`, line ${d.range.start.line + 1}`,
+    ];
+    if (status.label) lines.push('', `Status: ${status.label}`);
+    if (status.reason) lines.push('', `Status unavailable: ${status.reason}`);
+    if (status.remote) lines.push(`Deployment id ${status.remote.id}, endpoint ${status.remote.endpointState ?? '?'}`);
+    if (status.outOfDate) lines.push('', 'The local code differs from the deployed code: Deploy to update.');
+    if (d.image?.ref) lines.push('', `Image \`${d.image.ref}\``);
+    if (d.problems.errors > 0) {
+        lines.push('', `${plural(d.problems.errors, 'error')} in the file: fix before deploying.`);
+    }
+    return lines.join('\n');
+}
+
+/** Splits a `search_params` string into its terms, for the image's hardware filter children. */
+export function searchTerms(searchParams: string | undefined): string[] {
+    if (!searchParams) return [];
+    // `gpu_name in RTX_4090,RTX_5090` has spaces around `in`/`notin`: keep those three tokens together.
+    const tokens = searchParams.split(' ').filter((t) => t !== '');
+    const out: string[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+        const t = tokens[i]!;
+        if ((t === 'in' || t === 'notin') && out.length > 0 && i + 1 < tokens.length) {
+            out.push(`${out.pop()!} ${t} ${tokens[++i]!}`);
+        } else {
+            out.push(t);
+        }
+    }
+    return out;
+}
+
+/** Groups definitions by workspace folder, folders in the order given, definitions by name. */
+export function groupByFolder(
+    summaries: readonly DeploymentSummary[],
+    folders: readonly string[],
+): Map<string, DeploymentSummary[]> {
+    const groups = new Map<string, DeploymentSummary[]>(folders.map((f) => [f, []]));
+    const other: DeploymentSummary[] = [];
+    for (const d of summaries) {
+        const f = d.workspaceFolder ?? folders.find((x) => d.uri.startsWith(x.endsWith('/') ? x : `${x}/`));
+        const g = f === undefined ? undefined : groups.get(f);
+        if (g) g.push(d);
+        else other.push(d);
+    }
+    if (other.length) groups.set('', other);
+    for (const g of groups.values()) g.sort(compareSummaries);
+    return groups;
+}
+
+export function compareSummaries(a: DeploymentSummary, b: DeploymentSummary): number {
+    return (
+        (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') ||
+        (a.tag ?? '').localeCompare(b.tag ?? '') ||
+        a.uri.localeCompare(b.uri) ||
+        a.range.start.line - b.range.start.line
+    );
+}
+
+/** Remote deployments no workspace definition names (the "Not in this workspace" section). */
+export function unmatchedRemotes(
+    remotes: readonly RemoteDeployment[],
+    summaries: readonly DeploymentSummary[],
+): RemoteDeployment[] {
+    const local = new Set(summaries.map(summaryRemoteKey).filter((k): k is string => k !== undefined));
+    return remotes
+        .filter((r) => !local.has(remoteKey(r.name, r.tag)))
+        .sort((a, b) => a.name.localeCompare(b.name) || a.tag.localeCompare(b.tag));
+}
