@@ -1,4 +1,4 @@
-// Bundles the three programs the project ships. Type checking is `npm run typecheck`, not esbuild's job.
+// Bundles the programs the project ships (the extension as two bundles). Type checking is `npm run typecheck`, not esbuild's job.
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,7 +19,10 @@ const common = {
 };
 
 const programs = [
+    // Activation parses only dist/extension.js; src/extension/lazy.ts requires the heavy half (language client, HTTP,
+    // packaging, pipeline, emulator, webview HTML) from dist/extensionHeavy.js on first use.
     { entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+    { entryPoints: ['src/extension/heavy.ts'], outfile: 'dist/extensionHeavy.js', external: ['vscode'] },
     { entryPoints: ['src/language-server/main.ts'], outfile: 'dist/server.js' },
     { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
