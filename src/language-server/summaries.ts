@@ -1,5 +1,6 @@
 // The deployments list (`vastDeployments/listDeployments`): one summary per `Deployment(...)` in the index.
 import type { DeploymentModel, FileAnalysis, MethodCall, PyValue, QueryOp, Range } from '../shared/model';
+import { literalScalar } from '../shared/packaging/evaluate';
 import { buildQuery } from '../shared/packaging/searchParams';
 import type { DeploymentSummary, FunctionSummary } from '../shared/protocol';
 import type { Problem } from '../shared/rules/types';
@@ -80,25 +81,11 @@ function mergeAutoscaling(calls: MethodCall[]): Record<string, string | number |
     for (const c of calls) {
         for (const a of c.args) {
             if (a.name === undefined) continue;
-            const v = scalar(a.value);
+            const v = literalScalar(a.value);
             if (v !== undefined) out[a.name] = v;
         }
     }
     return out;
-}
-
-function scalar(v: PyValue): string | number | boolean | null | undefined {
-    switch (v.kind) {
-        case 'str':
-        case 'int':
-        case 'float':
-        case 'bool':
-            return v.value;
-        case 'none':
-            return null;
-        default:
-            return undefined;
-    }
 }
 
 /** `search_params` as the SDK would send it, from the image's `require(...)` calls; undefined when not literal. */

@@ -64,9 +64,8 @@ export function numArg(v: PyValue, what: string, c: Collector): number | undefin
     return undefined;
 }
 
-/** A str/int/float/bool/None value (autoscaling keywords), or an error. */
-export function scalar(v: PyValue, what: string, c: Collector): ScalarValue | undefined {
-    if (!readable(v, what, c)) return undefined;
+/** A str/int/float/bool/None literal as its JS value; undefined for anything else. */
+export function literalScalar(v: PyValue): ScalarValue | undefined {
     switch (v.kind) {
         case 'str':
         case 'int':
@@ -76,12 +75,18 @@ export function scalar(v: PyValue, what: string, c: Collector): ScalarValue | un
         case 'none':
             return null;
         default:
-            c.add(`${what} must be a number or a string, got ${describe(v)}`, v.range);
             return undefined;
     }
 }
 
-/** Binds a call's arguments to Python parameter names; reports what Python would raise as TypeError. */
+/** A str/int/float/bool/None value (autoscaling keywords), or an error. */
+export function scalar(v: PyValue, what: string, c: Collector): ScalarValue | undefined {
+    if (!readable(v, what, c)) return undefined;
+    const value = literalScalar(v);
+    if (value === undefined) c.add(`${what} must be a number or a string, got ${describe(v)}`, v.range);
+    return value;
+}
+
 export function bind(
     call: MethodCall,
     params: string[],
