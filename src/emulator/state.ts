@@ -6,25 +6,16 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { DeploymentPut } from './validate';
 
 export type EndpointState = 'active' | 'suspended' | 'stopped';
 
-export interface DeploymentRec {
+/** What the last accepted PUT said (the blob's size lives with its version), plus the service's own fields. */
+export interface DeploymentRec extends Omit<DeploymentPut, 'file_size'> {
     id: number;
     user: string;
-    name: string;
-    tag: string;
-    image: string;
-    env: string;
-    search_params: string;
-    storage: number;
-    ttl: number | null;
-    version_label: string | null;
-    docker_login: Record<string, string>;
-    autoscaling: Record<string, number | string>;
     endpoint_id: number;
     workergroup_id: number;
-    file_hash: string;
     current_version_id: number | null;
     last_healthy_version_id: number | null;
     last_client_heartbeat: number | null;
