@@ -15,5 +15,3 @@ export const AUTOSCALING_FIELDS = [
     'inactivity_timeout',
     'autoscaler_instance',
 ] as const;
-
-export type AutoscalingField = (typeof AUTOSCALING_FIELDS)[number];

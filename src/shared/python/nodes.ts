@@ -26,11 +26,6 @@ export function rangeOf(node: Node): Range {
     return { start: { line: s.row, character: s.column }, end: { line: e.row, character: e.column } };
 }
 
-/** The range from the start of `a` to the end of `b`. */
-export function spanRange(a: Node, b: Node): Range {
-    return { start: rangeOf(a).start, end: rangeOf(b).end };
-}
-
 /** The named children of a node, comments left out. */
 export function namedChildren(node: Node): Node[] {
     const out: Node[] = [];
@@ -47,17 +42,6 @@ export function parentThroughParens(node: Node): { parent: Node | null; child: N
         parent = parentOf(parent);
     }
     return { parent, child };
-}
-
-/** Unwraps `(((x)))` to `x`. */
-export function unparen(node: Node): Node {
-    let n = node;
-    while (n.type === 'parenthesized_expression') {
-        const inner = namedChildren(n)[0];
-        if (!inner) break;
-        n = inner;
-    }
-    return n;
 }
 
 /** True when two nodes are the same node of the same tree. */

@@ -93,8 +93,3 @@ export function unserializableParts(v: PyValue): { value: PyValue; why: string }
 export function strValue(v: PyValue | undefined): string | undefined {
     return v?.kind === 'str' ? v.value : undefined;
 }
-
-/** A number literal's value, else undefined. */
-export function numValue(v: PyValue | undefined): number | undefined {
-    return v?.kind === 'int' || v?.kind === 'float' ? v.value : undefined;
-}
