@@ -47,7 +47,8 @@ export const COMMON_OPTIONS = {
 
 export const COMMON_HELP = `Common options:
   --api-url URL             console API (the SDK's webserver_url; default https://console.vast.ai, or $VAST_API_URL)
-  --autoscaler-url URL      autoscaler (default from --autoscaler-instance: prod = https://run.vast.ai)
+  --autoscaler-url URL      autoscaler (default $VAST_AUTOSCALER_URL, else from --autoscaler-instance: prod =
+                            https://run.vast.ai; a console on 127.0.0.1/localhost implies the same URL)
   --autoscaler-instance I   prod | alpha | candidate | local
   --api-key KEY             API key (default: $VAST_API_KEY, then the vastai key files)
   --json                    machine-readable result on stdout

@@ -70,6 +70,26 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions & { help?: bo
     return o;
 }
 
+/** Shell-quotes a value for `export NAME=...` (keys and URLs rarely need it, but a given key may). */
+function shellQuote(v: string): string {
+    return /^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The lines to paste into a shell so every `vast-deployments` command (and the SDK) talks to this emulator. The key
+ * line appears only for a key the emulator generated: a key the user passed is theirs and is never echoed.
+ */
+export function exportLines(handle: Pick<EmulatorHandle, 'url' | 'generatedKey'>): string[] {
+    const lines = [
+        'Use it from a shell (every vast-deployments command reads these):',
+        `  export VAST_API_URL=${shellQuote(handle.url)}`,
+        `  export VAST_AUTOSCALER_URL=${shellQuote(handle.url)}`,
+    ];
+    if (handle.generatedKey) lines.push(`  export VAST_API_KEY=${shellQuote(handle.generatedKey)}`);
+    else lines.push('  export VAST_API_KEY=<one of the --api-key values>');
+    return lines;
+}
+
 export interface CliIo {
     out: (line: string) => void;
     err: (line: string) => void;
@@ -104,7 +124,7 @@ export async function runEmulatorCli(
         return 1;
     }
     io.out(`Vast emulator listening on ${handle.url}`);
-    if (handle.generatedKey) io.out(`API key: ${handle.generatedKey}`);
+    for (const line of exportLines(handle)) io.out(line);
     io.out(`Admin token: ${handle.adminToken}`);
     await new Promise<void>((resolve) => {
         const done = (): void => {

@@ -100,7 +100,8 @@ void describe('cli: the deploy lifecycle against the emulator', () => {
 
     before(async () => {
         emu = await startEmulator({ apiKeys: [KEY] });
-        flags = ['--api-url', emu.url, '--autoscaler-url', emu.url];
+        // --api-url alone: a loopback console implies the same autoscaler (no /route/ call to run.vast.ai).
+        flags = ['--api-url', emu.url];
         dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-cli-'));
         fs.copyFileSync(path.join(fixturesDir, 'pipeline', 'app.py'), path.join(dir, 'app.py'));
     });
@@ -157,6 +158,15 @@ void describe('cli: the deploy lifecycle against the emulator', () => {
         const logs = await cli(['logs', 'app.py', '--tail', '3']);
         assert.equal(logs.code, 0, logs.stderr);
         assert.ok(logs.stdout.trim().split('\n').length <= 3);
+    });
+
+    void test('the exported variables alone reach the emulator, /route/ included', async () => {
+        const env = { VAST_API_KEY: KEY, VAST_API_URL: emu.url, VAST_AUTOSCALER_URL: emu.url };
+        const r = await runCli(['invoke', 'app.py', 'square', '--kwargs', '{"x": 4}', '--verbose'], { cwd: dir, env });
+        all.push(r.stdout, r.stderr);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout.trim(), '16');
+        assert.ok(!/run\.vast\.ai/.test(r.stderr), r.stderr);
     });
 
     void test('teardown --yes, then nothing left', async () => {

@@ -78,9 +78,12 @@ void describe('emulator CLI', () => {
             }),
         );
         const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(got[0] ?? '')?.[1];
-        const key = /^API key: (\S+)$/.exec(got[1] ?? '')?.[1];
-        const admin = /^Admin token: (\S+)$/.exec(got[2] ?? '')?.[1];
+        const key = got.map((l) => /^ {2}export VAST_API_KEY=(\S+)$/.exec(l)?.[1]).find(Boolean);
+        const admin = got.map((l) => /^Admin token: (\S+)$/.exec(l)?.[1]).find(Boolean);
         assert.ok(url && key && admin, got.join('\n'));
+        // The exact lines to paste: console and autoscaler are both this origin.
+        assert.ok(got.includes(`  export VAST_API_URL=${url}`), got.join('\n'));
+        assert.ok(got.includes(`  export VAST_AUTOSCALER_URL=${url}`), got.join('\n'));
         const put = await deploy(url, key, packCase('basic'));
         assert.equal((await callRemote(url, key, put.endpoint_id, 'square', { x: 6 })).json.result.ok, 36);
         const pids = (await call(url, admin, 'GET', '/__emulator/workers')).json.workers.map(

@@ -93,6 +93,47 @@ void describe('emulator: worker lifecycle', () => {
         assert.deepEqual(r.json.result.ok, { type: 'list', contents: ['True', 'ab'] });
     });
 
+    void test('a function that always raises fails the startup benchmark, with its traceback in the log', async () => {
+        const put = await deploy(
+            emu.url,
+            K,
+            packCase('basic', (s) => s.replace('    return x * x', '    raise ValueError(f"bad input {x}")')),
+            { tag: 'raises' },
+        );
+        const w = await workerState(emu, put.endpoint_id, 'ERROR');
+        assert.match(w.msg ?? '', /^No successful responses from benchmark/);
+        const logs = emu.logs(put.endpoint_id).join('\n');
+        assert.match(logs, /Error in remote function square:/);
+        assert.match(logs, /File ".*deployment\.py", line 9, in square/);
+        assert.match(logs, /ValueError: bad input 2/);
+        assert.doesNotMatch(logs, /workload\/s/);
+    });
+
+    void test('a failed call leaves its full traceback in the worker log', async () => {
+        const put = await deploy(
+            emu.url,
+            K,
+            packCase('basic', (s) =>
+                s.replace('    return x * x', '    if x == 5:\n        raise KeyError("five")\n    return x * x'),
+            ),
+            { tag: 'call-raises' },
+        );
+        const r = await callRemote(emu.url, K, put.endpoint_id, 'square', { x: 5 });
+        assert.ok(r.json.result.err, JSON.stringify(r.json));
+        const logs = await waitFor('the traceback', () => {
+            const l = emu.logs(put.endpoint_id).join('\n');
+            return /KeyError: 'five'/.test(l) ? l : undefined;
+        });
+        assert.match(logs, /File ".*deployment\.py", line 10, in square/);
+    });
+
+    void test('an env value that is not a string fails the worker as on Vast (env(PORT=8080))', async () => {
+        const config = { name: 'my-app', pip_installs: [], apt_gets: [], envs: [['PORT', 8080]], runs: [] };
+        const put = await deploy(emu.url, K, packCase('basic', undefined, config), { tag: 'int-env' });
+        const w = await workerState(emu, put.endpoint_id, 'ERROR');
+        assert.match(w.msg ?? '', /Exporting environment variable 'PORT' failed: TypeError: str expected, not int/);
+    });
+
     void test('a killed worker is noticed and restarted; routing works again', async () => {
         const put = await deploy(emu.url, K, packCase('basic'), { tag: 'kill' });
         assert.equal((await callRemote(emu.url, K, put.endpoint_id, 'square', { x: 3 })).json.result.ok, 9);

@@ -1,7 +1,7 @@
 /** `package <file.py>`: build the tarball and print what the PUT would carry. Nothing is sent. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { autoscalerUrlFor, DEFAULT_WEBSERVER_URL } from '../../pipeline/api';
+import { DEFAULT_WEBSERVER_URL, resolveAutoscalerUrl } from '../../pipeline/api';
 import { buildPackage, putBody, SecretFilesError } from '../../pipeline/packaging';
 import { loadDeployment } from '../../pipeline/run';
 import { CliFailure, COMMON_HELP, emit, oneFile, parse, urlsFrom, type Io } from '../common';
@@ -32,7 +32,7 @@ export async function runPackage(argv: string[], io: Io): Promise<number> {
     const spec = await loadDeployment(file, values.deployment);
     const urls = urlsFrom(values, io, spec);
     const webserverUrl = urls.webserverUrl ?? DEFAULT_WEBSERVER_URL;
-    const autoscalerUrl = autoscalerUrlFor(urls.autoscalerInstance, urls.autoscalerUrl);
+    const autoscalerUrl = resolveAutoscalerUrl(webserverUrl, urls.autoscalerInstance, urls.autoscalerUrl);
     const out = values.out ? path.resolve(io.cwd, values.out) : undefined;
     let pkg: Awaited<ReturnType<typeof buildPackage>>;
     try {

@@ -5,7 +5,7 @@
 import type { Dispatcher } from 'undici';
 import { call, realSleep, type CallOptions, type HttpMethod, type Sleep, type Transport } from './http';
 import { fetchRootCert, vastAgent } from './tls';
-import { autoscalerUrlFor, DEFAULT_WEBSERVER_URL, trimSlash } from './urls';
+import { DEFAULT_WEBSERVER_URL, resolveAutoscalerUrl, trimSlash } from './urls';
 
 export const CLIENT_VERSION = '0.1.0';
 
@@ -15,7 +15,7 @@ export interface ClientOptions {
     webserverUrl?: string;
     /** `prod` | `alpha` | `candidate` | `local` | other (= prod). */
     autoscalerInstance?: string;
-    /** Overrides `autoscalerInstance`. */
+    /** Overrides `autoscalerInstance`. Neither given and a loopback `webserverUrl`: the same origin. */
     autoscalerUrl?: string;
     dispatcher?: Dispatcher;
     sleep?: Sleep;
@@ -50,7 +50,9 @@ export class ClientBase {
     constructor(opts: ClientOptions) {
         this.apiKey = opts.apiKey;
         this.webserverUrl = trimSlash(opts.webserverUrl || DEFAULT_WEBSERVER_URL);
-        this.autoscalerUrl = trimSlash(autoscalerUrlFor(opts.autoscalerInstance, opts.autoscalerUrl));
+        this.autoscalerUrl = trimSlash(
+            resolveAutoscalerUrl(opts.webserverUrl, opts.autoscalerInstance, opts.autoscalerUrl),
+        );
         this.rootCertUrl = opts.rootCertUrl ?? `${this.webserverUrl}/static/jvastai_root.cer`;
         this.transport = {
             dispatcher: opts.dispatcher,

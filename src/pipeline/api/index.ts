@@ -6,4 +6,4 @@ export { realSleep, backoffMs, parseRetryAfter, isRetryableStatus, type Sleep } 
 export { startHeartbeat, type Heartbeat } from './heartbeat';
 export { RemoteCaller, type InvokeOptions, type InvokeResult } from './remote';
 export * from './types';
-export { autoscalerUrlFor, DEFAULT_WEBSERVER_URL } from './urls';
+export { autoscalerUrlFor, DEFAULT_WEBSERVER_URL, isLoopbackUrl, resolveAutoscalerUrl } from './urls';

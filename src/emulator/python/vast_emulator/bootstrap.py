@@ -85,7 +85,15 @@ def install_and_run(config, app_dir, allow_scripts, log):
 
 
 def apply_envs(config, log):
+    """As the SDK's `export_envs`: `os.environ[key] = value` as given, so a value that isn't `str` (`env(PORT=8080)`)
+    fails here exactly as it fails on a Vast worker."""
     for pair in config.get("envs") or []:
-        if isinstance(pair, (list, tuple)) and len(pair) == 2:
-            os.environ[str(pair[0])] = str(pair[1])
-            log(f"env {pair[0]} set")
+        key, value = pair[0], pair[1]
+        try:
+            os.environ[key] = value
+        except TypeError as e:
+            raise BootstrapError(
+                f"Exporting environment variable {key!r} failed: TypeError: {e}. On Vast the worker's bootstrap "
+                f"fails the same way: environment values must be strings (write {key}={str(value)!r})."
+            ) from None
+        log(f"env {key} set")

@@ -157,17 +157,34 @@ class WorkerServer:
                 pass
 
 
-async def run_benchmark(handler, make_payload, runs, log):
-    """Warm-up call, then `runs` rounds (10 concurrent calls when parallel requests are allowed, else 1).
-    Returns the best throughput in workload units per second, as the SDK's backend does."""
+def _succeeded(result):
+    """A benchmark call succeeds when the function returned: the wrapper turns a raised exception into `{"err"}`."""
+    return isinstance(result, dict) and "ok" in result
+
+
+async def run_benchmark(handler, make_payload, runs, log, workload=None):
+    """Warm-up call, then `runs` rounds (10 concurrent calls when parallel requests are allowed, else 1), as the SDK's
+    backend does. Returns the best throughput in workload units per second. A round in which no call succeeds fails
+    the worker ("No successful responses from benchmark"); the failed calls' tracebacks are already in the log."""
     await handler.wrapper(**make_payload())
     concurrency = 10 if handler.allow_parallel else 1
     best = 0.0
     for run in range(1, runs + 1):
+        payloads = [make_payload() for _ in range(concurrency)]
         start = time.time()
-        await asyncio.gather(*(handler.wrapper(**make_payload()) for _ in range(concurrency)))
+        results = await asyncio.gather(*(handler.wrapper(**p) for p in payloads))
         elapsed = max(time.time() - start, 1e-6)
-        throughput = concurrency * DEFAULT_WORKLOAD / elapsed
+        ok = [p for p, r in zip(payloads, results) if _succeeded(r)]
+        if not ok:
+            raise BenchmarkFailed(
+                "No successful responses from benchmark: every call raised (see the traceback above in the worker log)"
+            )
+        total = sum(workload(p) if workload else DEFAULT_WORKLOAD for p in ok)
+        throughput = total / elapsed
         best = max(best, throughput)
-        log(f"benchmark run {run}/{runs}: {throughput:.1f} workload/s")
+        log(f"benchmark run {run}/{runs}: {throughput:.1f} workload/s ({len(ok)}/{concurrency} successful)")
     return best
+
+
+class BenchmarkFailed(Exception):
+    pass

@@ -11,7 +11,7 @@ import sys
 import traceback
 
 from . import bootstrap, rsa
-from .server import Handler, WorkerServer, run_benchmark
+from .server import BenchmarkFailed, Handler, WorkerServer, run_benchmark
 
 _control = None
 
@@ -60,6 +60,8 @@ async def serve(dep, handlers, bench, pubkey):
         await dep.__aenter__()
         handler, make_payload, runs = bench
         server.max_throughput = await run_benchmark(handler, make_payload, runs, log)
+    except BenchmarkFailed as e:
+        fail(str(e))
     except Exception as e:
         fail(f"Lifecycle startup failed: {e}")
     srv = await asyncio.start_server(server.serve_connection, "127.0.0.1", 0, backlog=512)

@@ -4,6 +4,8 @@ Everything a deployment file calls at import time works; the deploy-side calls (
 `configure_autoscaling`, `ensure_ready`) are no-ops, as in the SDK's serve mode.
 """
 import asyncio
+import sys
+import traceback
 
 from .serialization import serialize, deserialize, serialize_ok, serialize_err
 
@@ -150,6 +152,8 @@ class Deployment:
                 result = await func(*d_args, **d_kwargs)
                 return serialize_ok(result, root_module)
             except Exception as e:
+                # The SDK sends the exception without its message or traceback: the worker log keeps both.
+                log_call_error(func.__name__, e)
                 return serialize_err(e, root_module)
 
         return wrapper
@@ -177,6 +181,13 @@ class Deployment:
             return data
 
         return from_generator
+
+
+def log_call_error(name, exc):
+    """One block per failed call: a header line the tools recognise, then the full traceback."""
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    sys.stderr.write(f"Error in remote function {name}:\n{text}")
+    sys.stderr.flush()
 
 
 class DeployModeUnavailable(Deployment):
