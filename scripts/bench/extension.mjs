@@ -113,6 +113,7 @@ rmSync(prodDir, { recursive: true, force: true });
 
 // 2. The tree model for 200 deployments (labels, descriptions, tooltips, status, grouping), as one root render.
 const tm = require(join(repo, 'out/src/extension/views/treeModel.js'));
+const sm = require(join(repo, 'out/src/extension/statusModel.js'));
 const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 10 } };
 const summaries = Array.from({ length: 200 }, (_, i) => ({
     uri: `file:///ws/app${i % 20}.py`,
@@ -141,7 +142,7 @@ const render = () => {
     for (const list of groups.values()) {
         for (const d of list) {
             const r = remotes.find((x) => x.name === d.name && x.tag === d.tag);
-            const st = tm.deriveStatus({
+            const st = sm.deriveStatus({
                 remote: r,
                 workers: r ? [{ id: 1, status: 'IDLE' }] : undefined,
                 localHash: 'b',

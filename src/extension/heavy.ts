@@ -1,14 +1,8 @@
 /**
- * The second bundle (dist/extensionHeavy.js): everything activation does not need. The language client, the HTTP
- * client (undici), packaging, the deploy/benchmark pipeline, the embedded emulator and the benchmark webview's HTML
- * are parsed only when first used, through `heavy()` in ./lazy. Classes whose `instanceof` the light bundle checks
- * (ApiError) are exported from here so both sides test against the same class.
+ * The entry of the second bundle (dist/extensionHeavy.js): the services in ./heavyServices plus the two commands
+ * that need packaging and the pipeline. Only the command layer sees this module's full type (through `heavyBundle()` in
+ * ./commands/index); everything below it sees the services, so nothing below commands imports commands.
  */
-export { startLanguageClient, listDeployments, onDeploymentsChanged } from './client';
-export { startEmbeddedEmulator } from './emulatorHost';
-export { VastClient } from '../pipeline/api/client';
-export { ApiError } from '../pipeline/api/errors';
-export { localHash } from './pipelineBridge';
+export * from './heavyServices';
 export { deploy } from './commands/deploy';
 export { benchmark } from './commands/benchmark';
-export { renderBenchmarkHtml } from './views/benchmarkHtml';

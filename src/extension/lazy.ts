@@ -1,10 +1,10 @@
 /**
- * Loads the heavy half of the extension (./heavy) on first use. Activation only parses the small dist/extension.js;
+ * Loads the heavy half of the extension (./heavy, typed here as its services, ./heavyServices) on first use. Activation only parses the small dist/extension.js;
  * the require path is computed so esbuild leaves it alone and dist/extensionHeavy.js stays a separate bundle.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type * as HeavyModule from './heavy';
+import type * as HeavyModule from './heavyServices';
 
 export type Heavy = typeof HeavyModule;
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Connection } from './connection';
 import { logLines, newLines } from './logLines';
-import type { RemoteDeployment } from './views/treeModel';
+import type { RemoteDeployment } from './types';
 import { displayName, errorMessage } from './util';
 
 const POLL_MS = 2_000;

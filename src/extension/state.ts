@@ -3,12 +3,11 @@ import { Connections, NoApiKeyError, UntrustedWorkspaceError, type Connection } 
 import { DeploymentIndex } from './deploymentIndex';
 import { LogStreams } from './logs';
 import { heavy } from './lazy';
-import type { RunningOperation } from './commands/deploy';
 import { connectionSettings, readSettings } from './settings';
 import { StatusService } from './status';
 import { vscodeUi, type Ui } from './ui';
 import { BenchmarkPanels, BenchmarkStore } from './views/benchmarkPanel';
-import type { BenchmarkRecord } from './views/benchmarkHtml';
+import type { BenchmarkRecord, RunningOperation } from './types';
 
 /**
  * Everything the extension holds for its lifetime: the log, the language client (lazy), the connection to the target

@@ -4,14 +4,8 @@ import type { DeploymentSummary } from '../shared/protocol';
 import type { Connection, Connections } from './connection';
 import { NoApiKeyError, UntrustedWorkspaceError } from './connection';
 import { delay, errorMessage, remoteKey } from './util';
-import {
-    deriveStatus,
-    summaryRemoteKey,
-    workerKind,
-    type DeploymentStatus,
-    type RemoteDeployment,
-    type WorkerInfo,
-} from './views/treeModel';
+import { deriveStatus, summaryRemoteKey, workerKind } from './statusModel';
+import type { DeploymentStatus, RemoteDeployment, WorkerInfo } from './types';
 
 /** Computes the local code hash of a definition (the packaging helper's hash-only path); undefined when it cannot. */
 export type LocalHasher = (d: DeploymentSummary, signal: AbortSignal) => Promise<string | undefined>;

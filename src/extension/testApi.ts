@@ -8,7 +8,7 @@ import type { BenchmarkHistory } from './views/benchmarkPanel';
 import type { RenderTiming } from './views/deploymentsTree';
 import type { TreeNode } from './views/nodes';
 import type { Views } from './views/register';
-import type { DeploymentStatus } from './views/treeModel';
+import type { DeploymentStatus } from './types';
 
 /**
  * What `activate()` returns: read-only views of the extension's state for the extension-host suite (and for other

@@ -1,7 +1,7 @@
 // Open documents: full text on open, incremental changes applied in order, debounced diagnostics; closing falls
 // back to the indexed disk copy (or clears the diagnostics when the file is not indexed).
 import { FileChangeType } from 'vscode-languageserver';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 import { OpenDocument } from './files';
 import { uriKey, uriToPath } from './uris';
 

@@ -8,7 +8,7 @@ import { codeLenses } from './codeLens';
 import { completionsAt } from './completion';
 import type { FileEntry } from './files';
 import { hoverAt } from './hover';
-import type { ServerContext } from './server';
+import type { ServerContext } from './context';
 import { documentSymbols } from './symbols';
 import { uriKey } from './uris';
 

@@ -21,36 +21,11 @@ import { registerFeatures } from './features';
 import { registerDocuments } from './documentSync';
 import { SettingsStore } from './settingsStore';
 import { pathToUri, uriToPath } from './uris';
+import type { ClientCaps, ServerContext } from './context';
 import { Workspace } from './workspace';
 
 /** Debounce of diagnostics after an edit, unless the client passes `initializationOptions.diagnosticsDelay` (ms). */
 const DEFAULT_DELAY_MS = 150;
-
-/** Capabilities the client announced that change what the server does. */
-export interface ClientCaps {
-    configuration: boolean;
-    workspaceFolders: boolean;
-    watchedFilesDynamic: boolean;
-    configurationDynamic: boolean;
-    codeLensRefresh: boolean;
-}
-
-/** Everything a feature handler needs. */
-export interface ServerContext {
-    connection: Connection;
-    host: AnalysisHost;
-    settings: SettingsStore;
-    workspace: Workspace;
-    publisher: Publisher;
-    caps: ClientCaps;
-    log: (m: string) => void;
-    /** Resolves once the parser is loaded and every document event so far is applied. */
-    settled(): Promise<void>;
-    /** Resolves once `initialized` was handled and every scan started so far has finished. */
-    indexed(): Promise<void>;
-    /** Runs document events one after another (didOpen waits for the parser; edits apply in order). */
-    enqueueDocumentEvent(fn: () => void): void;
-}
 
 /** Wires every handler on `connection`. The caller calls `connection.listen()`. */
 export function startServer(connection: Connection): Disposable {

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { CommandResult } from '../../src/extension/commands/index';
+import type { CommandResult } from '../../src/extension/types';
 import type { VastDeploymentsApi } from '../../src/extension/testApi';
 import type { TreeNode } from '../../src/extension/views/nodes';
 import { CommandId } from '../../src/shared/commands';

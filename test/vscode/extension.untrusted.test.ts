@@ -1,7 +1,7 @@
 // The untrusted pass: Vast Deployments analyses code but never packages, uploads or runs anything from it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { CommandResult } from '../../src/extension/commands/index';
+import type { CommandResult } from '../../src/extension/types';
 import { CommandId } from '../../src/shared/commands';
 import { extensionApi, refOf, ScriptedUi, settle, until, workspaceUri } from './helpers';
 import { takeScreenshot } from './suiteConfig';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { findApiKey } from '../../pipeline/api/auth';
 import { SECRET_KEY } from '../connection';
 import type { ExtensionState } from '../state';
-import type { CommandResult } from './index';
+import type { CommandResult } from '../types';
 
 /** Stores the key in Secret Storage (the OS keychain), never in settings or logs. */
 export function setApiKey(state: ExtensionState) {

@@ -6,11 +6,9 @@ import { benchmarkInputs } from '../../shared/serialization';
 import { PrepareError, prepare } from '../pipelineBridge';
 import type { ExtensionState } from '../state';
 import { displayName, isAbort, plural, remoteKey } from '../util';
-import type { BenchmarkRecord } from '../views/benchmarkHtml';
+import type { BenchmarkRecord, CommandResult, RunningOperation } from '../types';
 import { fmtMs } from '../views/benchmarkHtml';
-import type { RunningOperation } from './deploy';
 import { deployedRecord, resolveSubject } from './resolve';
-import type { CommandResult } from './index';
 
 /** `benchmark_runs=` of the decorator when it is a literal int; the SDK's default is 10. */
 function runsOf(fn: RemoteFunction): number {

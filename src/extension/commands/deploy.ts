@@ -7,9 +7,9 @@ import type { DeploymentSummary } from '../../shared/protocol';
 import type { Connection } from '../connection';
 import { PrepareError, prepare, type Prepared } from '../pipelineBridge';
 import type { ExtensionState } from '../state';
+import type { CommandResult, RunningOperation } from '../types';
 import { displayName, errorMessage, plural, redact, remoteKey } from '../util';
 import { ensureIndex, resolveSubject } from './resolve';
-import type { CommandResult } from './index';
 import { fileURLToPath } from 'node:url';
 
 export const STEP_LABELS: Record<DeployStep, string> = {
@@ -28,13 +28,6 @@ const STEP_WEIGHT: Record<DeployStep, number> = {
     wait: 45,
 };
 const ORDER: DeployStep[] = ['package', 'register', 'upload', 'update-workers', 'wait'];
-
-/** An operation in flight, for cancellation by the user (or the suite) and for the tree's "deploying…". */
-export interface RunningOperation {
-    kind: 'deploy' | 'benchmark';
-    step: string;
-    abort: AbortController;
-}
 
 /**
  * Deploy: refuse on errors, show the plan (tier and changes) in a modal, then package → register → upload → update

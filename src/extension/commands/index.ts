@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { CommandId, type CommandIdValue } from '../../shared/commands';
 import { NoApiKeyError, UntrustedWorkspaceError } from '../connection';
+import type * as HeavyBundle from '../heavy';
 import { heavy, heavyIfLoaded } from '../lazy';
 import type { ExtensionState } from '../state';
+import type { CommandResult, Cmd } from '../types';
 import { errorMessage, isAbort, redact } from '../util';
 import { clearApiKey, setApiKey } from './apiKey';
 import { start, stop } from './lifecycle';
@@ -10,17 +12,6 @@ import { openDefinition, refresh } from './navigation';
 import { showLogs } from './showLogs';
 import { chooseTarget, openInConsole } from './target';
 import { tearDown } from './tearDown';
-
-/** What every command resolves to, so callers (the suite, webview buttons) can tell what happened. */
-export interface CommandResult {
-    ok: boolean;
-    /** What the user was told (or would have been). */
-    message: string;
-    cancelled?: boolean;
-    [k: string]: unknown;
-}
-
-export type Cmd = (...args: unknown[]) => Promise<CommandResult>;
 
 const TITLES: Record<CommandIdValue, string> = {
     [CommandId.deploy]: 'Deploy',
@@ -40,8 +31,8 @@ const TITLES: Record<CommandIdValue, string> = {
 export function registerCommands(state: ExtensionState): vscode.Disposable[] {
     const table: Record<CommandIdValue, Cmd> = {
         // Deploy and Benchmark pull in packaging and the pipeline (the heavy bundle): loaded on first use.
-        [CommandId.deploy]: lazy(async () => heavy().deploy(state)),
-        [CommandId.benchmark]: lazy(async () => heavy().benchmark(state)),
+        [CommandId.deploy]: lazy(async () => heavyBundle().deploy(state)),
+        [CommandId.benchmark]: lazy(async () => heavyBundle().benchmark(state)),
         [CommandId.tearDown]: tearDown(state),
         [CommandId.refresh]: refresh(state),
         [CommandId.setApiKey]: setApiKey(state),
@@ -60,6 +51,11 @@ export function registerCommands(state: ExtensionState): vscode.Disposable[] {
     return (Object.keys(table) as CommandIdValue[]).map((id) =>
         vscode.commands.registerCommand(id, (...args: unknown[]) => runCommand(state, id, table[id], args)),
     );
+}
+
+/** The heavy bundle with its commands: ../lazy types it as services only, so layers below commands stay below. */
+function heavyBundle(): typeof HeavyBundle {
+    return heavy() as typeof HeavyBundle;
 }
 
 function lazy(load: () => Promise<Cmd>): Cmd {

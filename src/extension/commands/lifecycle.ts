@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ExtensionState } from '../state';
 import { displayName } from '../util';
 import { deployedRecord, resolveSubject } from './resolve';
-import type { CommandResult } from './index';
+import type { CommandResult } from '../types';
 
 function lifecycle(state: ExtensionState, verb: 'stop' | 'start') {
     return async (arg?: unknown): Promise<CommandResult> => {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Range } from '../../shared/model';
 import type { ExtensionState } from '../state';
-import type { CommandResult } from './index';
+import type { CommandResult } from '../types';
 
 /** Re-lists the workspace and polls the service now (resets the backoff). */
 export function refresh(state: ExtensionState) {

@@ -5,7 +5,7 @@ import type { ExtensionState } from '../state';
 import { toRemote } from '../status';
 import { displayName } from '../util';
 import { isDeploymentNode, isRemoteNode } from '../views/nodes';
-import type { RemoteDeployment } from '../views/treeModel';
+import type { RemoteDeployment } from '../types';
 
 /** What a command acts on: a definition in the workspace, or a deployment that only exists on the account. */
 export type Subject =

@@ -1,7 +1,7 @@
 import type { ExtensionState } from '../state';
 import { displayName } from '../util';
 import { deployedRecord, resolveSubject } from './resolve';
-import type { CommandResult } from './index';
+import type { CommandResult } from '../types';
 
 /** Streams the deployment's endpoint logs into its own output channel while that channel is open. */
 export function showLogs(state: ExtensionState) {

@@ -3,7 +3,7 @@ import type { Target } from '../../shared/settings';
 import { readSettings, writeTarget } from '../settings';
 import type { ExtensionState } from '../state';
 import { resolveSubject } from './resolve';
-import type { CommandResult } from './index';
+import type { CommandResult } from '../types';
 
 /** Vast.ai or the local emulator; writes `vastDeployments.target`. An argument (`'local'`/`'vast'`) skips the pick. */
 export function chooseTarget(state: ExtensionState) {

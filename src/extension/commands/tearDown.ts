@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { ExtensionState } from '../state';
 import { displayName, plural, remoteKey } from '../util';
-import { workerKind } from '../views/treeModel';
+import { workerKind } from '../statusModel';
 import { deployedRecord, resolveSubject } from './resolve';
-import type { CommandResult } from './index';
+import type { CommandResult } from '../types';
 
 /** Deletes the deployment (endpoint, workergroup, workers) after a modal naming it and its running workers. */
 export function tearDown(state: ExtensionState) {

@@ -3,22 +3,8 @@
  * percentile, latency per call). No scripts from anywhere but the page itself (nonce), no CDN, theme colours only.
  * vscode-free and pure so it can be checked and benched in plain Node.
  */
-import type { BenchmarkStats, Summary } from '../../shared/benchmarkStats';
-
-/** One benchmark run as kept in workspaceState (JSON). */
-export interface BenchmarkRecord {
-    name: string;
-    tag: string;
-    target: 'local' | 'vast';
-    /** The benchmark function. */
-    function: string;
-    /** ISO time the run finished. */
-    at: string;
-    concurrency?: number;
-    stats: BenchmarkStats;
-    /** Per call, in start order: total latency (ms) and whether it succeeded. */
-    calls: { ms: number; ok: boolean; routeMs?: number; workerMs?: number }[];
-}
+import type { Summary } from '../../shared/benchmarkStats';
+import type { BenchmarkRecord } from '../types';
 
 const esc = (s: string): string =>
     s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { remoteKey } from '../util';
 import { heavy } from '../lazy';
-import type { BenchmarkRecord } from './benchmarkHtml';
+import type { BenchmarkRecord } from '../types';
 
 const STATE_PREFIX = 'vastDeployments.benchmark:';
 

@@ -5,7 +5,8 @@ import type { DeploymentIndex } from '../deploymentIndex';
 import type { StatusService } from '../status';
 import type { DeploymentNode, TreeNode } from './nodes';
 import { treeItemFor } from './treeItems';
-import { definitionKey, groupByFolder, searchTerms, summaryRemoteKey } from './treeModel';
+import { summaryRemoteKey } from '../statusModel';
+import { definitionKey, groupByFolder, searchTerms } from './treeModel';
 
 export { treeItemFor };
 

@@ -1,5 +1,5 @@
 import type { DeploymentSummary, FunctionSummary } from '../../shared/protocol';
-import type { RemoteDeployment, WorkerInfo } from './treeModel';
+import type { RemoteDeployment, WorkerInfo } from '../types';
 
 /** Nodes of the two trees. Plain objects: commands receive them as their first argument from context menus. */
 export type TreeNode =

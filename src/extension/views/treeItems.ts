@@ -3,15 +3,8 @@ import { CommandId, type DeploymentRef } from '../../shared/commands';
 import type { StatusService } from '../status';
 import { plural } from '../util';
 import type { TreeNode } from './nodes';
-import {
-    contextValueFor,
-    iconFor,
-    searchTerms,
-    summaryDescription,
-    summaryLabel,
-    summaryTooltip,
-    workerKind,
-} from './treeModel';
+import { contextValueFor, iconFor, searchTerms, summaryDescription, summaryLabel, summaryTooltip } from './treeModel';
+import { workerKind } from '../statusModel';
 
 function icon(id: string, color?: string): vscode.ThemeIcon {
     return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);

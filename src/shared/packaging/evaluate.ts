@@ -4,7 +4,7 @@
  */
 import type { CallArg, MethodCall, PyValue, Range } from '../model';
 import { describe } from './pyFormat';
-import type { ScalarValue, SpecError } from './spec';
+import type { ScalarValue, SpecError } from './specTypes';
 
 /** Gathers errors: the SDK's own refusals apart, so they can be listed first in the SDK's order. */
 export class Collector {

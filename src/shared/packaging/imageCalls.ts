@@ -5,7 +5,7 @@
 import type { DeploymentModel, PyValue, QueryTerm } from '../model';
 import { bind, numArg, readable, strArg, type Collector } from './evaluate';
 import { describe, jsonString, pyJsonDumps } from './pyFormat';
-import type { CopySpec } from './spec';
+import type { CopySpec } from './specTypes';
 
 /** `json.dumps(asdict(Config))`: name, pip_installs, apt_gets, envs as [K, V] pairs, runs. */
 export function configJsonOf(

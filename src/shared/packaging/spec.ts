@@ -3,19 +3,15 @@
  * a script. Built from the static analysis model; refuses (with ranges) what the editor cannot evaluate and what the
  * SDK itself would refuse, with the SDK's texts in the SDK's order.
  */
-import type { DeploymentModel, PyValue, Range } from '../model';
+import type { DeploymentModel, PyValue } from '../model';
 import { Collector, bind, numArg, readable, scalar, strArg } from './evaluate';
 import { configJsonOf, readImageCalls } from './imageCalls';
 import { PyFormatError, pyStr } from './pyFormat';
 import { buildQuery, type QueryEntry } from './searchParams';
 import { AUTOSCALING_FIELDS } from '../autoscaling';
+import type { CopySpec, ScalarValue, SpecError } from './specTypes';
 
-/** A reason the deployment cannot be packaged. `sdk` marks the SDK's own refusals (exact texts). */
-export interface SpecError {
-    message: string;
-    range: Range;
-    sdk: boolean;
-}
+export type { CopySpec, ScalarValue, SpecError } from './specTypes';
 
 export type Result<T, E> = { ok: true; value: T } | { ok: false; errors: E };
 
@@ -29,15 +25,6 @@ export const SDK_ERRORS = {
 } as const;
 
 const DOCKER_LOGIN_KEYS = ['docker_login_user', 'docker_login_pass', 'docker_login_repo'];
-
-export type ScalarValue = string | number | boolean | null;
-
-/** One `image.copy(src, dst)`: `src` as written (resolved against the .py file's directory by the pipeline). */
-export interface CopySpec {
-    src: string;
-    dst: string;
-    range: Range;
-}
 
 /** The fully evaluated deployment: what the pipeline packages and sends. */
 export interface DeploymentSpec {

@@ -1,17 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DeploymentSummary } from '../../../src/shared/protocol';
-import {
-    contextValueFor,
-    deriveStatus,
-    groupByFolder,
-    searchTerms,
-    unmatchedRemotes,
-    workerKind,
-    type RemoteDeployment,
-} from '../../../src/extension/views/treeModel';
+import { contextValueFor, groupByFolder, searchTerms, unmatchedRemotes } from '../../../src/extension/views/treeModel';
+import { deriveStatus, workerKind } from '../../../src/extension/statusModel';
+import type { BenchmarkRecord, RemoteDeployment } from '../../../src/extension/types';
 import { logLines, newLines } from '../../../src/extension/logLines';
-import { renderBenchmarkHtml, type BenchmarkRecord } from '../../../src/extension/views/benchmarkHtml';
+import { renderBenchmarkHtml } from '../../../src/extension/views/benchmarkHtml';
 import { benchmarkStats } from '../../../src/shared/benchmarkStats';
 
 const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
