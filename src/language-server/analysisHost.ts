@@ -91,6 +91,12 @@ export class IncrementalDocument {
         if (!this.doc) return;
         try {
             this.doc.update(changes);
+            // The LSP text is the truth: if the parsed copy ever differs (clamping rules, a change applied
+            // differently), parse the full text again rather than analyse a document the user does not see.
+            if (this.doc.text !== newText) {
+                this.host.logError(`Incremental update of ${this.label}`, new Error('out of sync; re-parsing'));
+                this.doc.update([{ text: newText }]);
+            }
         } catch (err) {
             this.host.logError(`Incremental update of ${this.label} failed; re-parsing`, err);
             this.dispose();

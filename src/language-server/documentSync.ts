@@ -4,11 +4,17 @@ import { FileChangeType } from 'vscode-languageserver';
 import type { ServerContext } from './context';
 import { OpenDocument } from './files';
 import { uriKey, uriToPath } from './uris';
+import { changesProblem, documentProblem } from './validate';
 
 export function registerDocuments(ctx: ServerContext): void {
     const { connection, workspace, publisher, host } = ctx;
 
     connection.onDidOpenTextDocument(({ textDocument: td }) => {
+        const bad =
+            documentProblem(td) ??
+            (typeof td.text !== 'string' ? 'textDocument.text must be a string' : undefined) ??
+            (Number.isInteger(td.version) ? undefined : 'textDocument.version must be an integer');
+        if (bad) return ctx.log(`Ignored textDocument/didOpen: ${bad}`);
         ctx.enqueueDocumentEvent(() => {
             const key = uriKey(td.uri);
             const filePath = uriToPath(td.uri);
@@ -29,6 +35,12 @@ export function registerDocuments(ctx: ServerContext): void {
     });
 
     connection.onDidChangeTextDocument(({ textDocument: td, contentChanges }) => {
+        // A notification has no reply: a malformed change is dropped whole (logged), the document keeps its text.
+        const bad =
+            documentProblem(td) ??
+            (Number.isInteger(td.version) ? undefined : 'textDocument.version must be an integer') ??
+            changesProblem(contentChanges);
+        if (bad) return ctx.log(`Ignored textDocument/didChange of ${String(td?.uri)}: ${bad}`);
         ctx.enqueueDocumentEvent(() => {
             const key = uriKey(td.uri);
             const doc = workspace.open.get(key);
@@ -39,6 +51,7 @@ export function registerDocuments(ctx: ServerContext): void {
     });
 
     connection.onDidCloseTextDocument(({ textDocument: td }) => {
+        if (documentProblem(td)) return ctx.log('Ignored textDocument/didClose: textDocument.uri must be a string');
         ctx.enqueueDocumentEvent(() => {
             const key = uriKey(td.uri);
             const doc = workspace.open.get(key);

@@ -11,6 +11,22 @@ import { hoverAt } from './hover';
 import type { ServerContext } from './context';
 import { documentSymbols } from './symbols';
 import { uriKey } from './uris';
+import { documentProblem, positionProblem, rangeProblem, rejectIf } from './validate';
+
+/** Why code action parameters are malformed: the range, and the diagnostics the client echoes back. */
+function codeActionProblem(p: { range: unknown; context: unknown }): string | undefined {
+    const bad = rangeProblem(p.range);
+    if (bad) return bad;
+    const c = p.context as { diagnostics?: unknown } | null | undefined;
+    if (typeof c !== 'object' || c === null || !Array.isArray(c.diagnostics)) {
+        return 'context.diagnostics must be an array';
+    }
+    for (const [i, d] of c.diagnostics.entries()) {
+        const r = rangeProblem((d as { range?: unknown } | null)?.range, `context.diagnostics[${i}].range`);
+        if (r) return r;
+    }
+    return undefined;
+}
 
 /** Characters of text before the cursor that completion looks at (an unclosed call rarely spans more). */
 const COMPLETION_LOOKBEHIND = 4000;
@@ -18,14 +34,20 @@ const COMPLETION_LOOKBEHIND = 4000;
 export function registerFeatures(ctx: ServerContext): void {
     const { connection, workspace, publisher, settings } = ctx;
 
-    /** Runs `fn` for an open document after pending edits; any failure becomes `fallback`. */
+    /**
+     * Runs `fn` for an open document after pending edits; any failure becomes `fallback`. Malformed parameters
+     * (`invalid`: why, or undefined) are refused with InvalidParams before anything else.
+     */
     async function withDocument<T>(
         what: string,
-        uri: string,
+        params: { textDocument: { uri: string } },
+        invalid: string | undefined,
         token: CancellationToken,
         fallback: T,
         fn: (doc: NonNullable<ReturnType<typeof workspace.open.get>>) => T | Promise<T>,
     ): Promise<T> {
+        rejectIf(documentProblem(params.textDocument) ?? invalid);
+        const uri = params.textDocument.uri;
         try {
             await ctx.settled();
             const doc = workspace.open.get(uriKey(uri));
@@ -38,14 +60,14 @@ export function registerFeatures(ctx: ServerContext): void {
     }
 
     connection.onCodeLens((p, token) =>
-        withDocument('CodeLens', p.textDocument.uri, token, [], async (doc) => {
+        withDocument('CodeLens', p, undefined, token, [], async (doc) => {
             if (!(await settings.get(doc.doc.uri)).codeLens.enabled) return [];
             return codeLenses(doc.doc.uri, doc.entry.analysis(), token);
         }),
     );
 
     connection.onHover((p, token) =>
-        withDocument('Hover', p.textDocument.uri, token, null, (doc) => {
+        withDocument('Hover', p, positionProblem(p.position), token, null, (doc) => {
             const line = doc.doc.getText({
                 start: { line: p.position.line, character: 0 },
                 end: { line: p.position.line + 1, character: 0 },
@@ -55,7 +77,7 @@ export function registerFeatures(ctx: ServerContext): void {
     );
 
     connection.onCompletion((p, token) =>
-        withDocument('Completion', p.textDocument.uri, token, [], (doc) => {
+        withDocument('Completion', p, positionProblem(p.position), token, [], (doc) => {
             const offset = doc.doc.offsetAt(p.position);
             const before = doc.doc.getText().slice(Math.max(0, offset - COMPLETION_LOOKBEHIND), offset);
             return completionsAt(doc.entry.analysis(), before, p.position);
@@ -63,7 +85,7 @@ export function registerFeatures(ctx: ServerContext): void {
     );
 
     connection.onCodeAction((p, token) =>
-        withDocument('Code actions', p.textDocument.uri, token, [], async (doc) => {
+        withDocument('Code actions', p, codeActionProblem(p), token, [], async (doc) => {
             const problems = await publisher.problemsOf(doc.entry);
             if (token.isCancellationRequested) return [];
             return codeActionsFor(
@@ -78,10 +100,11 @@ export function registerFeatures(ctx: ServerContext): void {
     );
 
     connection.onDocumentSymbol((p, token) =>
-        withDocument('Symbols', p.textDocument.uri, token, [], (doc) => documentSymbols(doc.entry.analysis())),
+        withDocument('Symbols', p, undefined, token, [], (doc) => documentSymbols(doc.entry.analysis())),
     );
 
     connection.onRequest(ListDeploymentsRequest.type, async (p, token) => {
+        rejectIf(p?.uri === undefined || typeof p.uri === 'string' ? undefined : 'uri must be a string');
         try {
             await ctx.settled();
             await ctx.indexed();

@@ -3,6 +3,7 @@
 // and never throw. The walk is synchronous but time-sliced, so the server keeps answering requests meanwhile.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { sourceBytesProblem, type SourceBytesProblem } from '../shared/rules/source';
 import type { GlobSet } from './globs';
 
 /** Files larger than this are skipped (generated code, data dumped into a .py file). */
@@ -12,12 +13,17 @@ const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '.venv', 'venv
 const MENTION = Buffer.from('vastai');
 // `from app import app` + `@app.remote` in a second file never names vastai, yet remote-in-multiple-files needs it.
 const REMOTE = Buffer.from('.remote');
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8');
 
 /** A Python file that mentions `vastai`, read and decoded. */
-export interface ScannedFile {
+export interface ScannedFile extends ScannedSource {
     path: string;
+}
+
+/** A file's text, and why Python would refuse its bytes (invalid UTF-8, a NUL byte) if it would. */
+export interface ScannedSource {
     text: string;
+    problem?: SourceBytesProblem;
 }
 
 export interface ScanOptions {
@@ -56,10 +62,10 @@ export async function scanFolder(root: string, opts: ScanOptions): Promise<ScanS
                 continue;
             }
             stats.pythonFiles++;
-            const text = readCandidate(child.path, opts.log, stats);
-            if (text !== undefined) {
+            const source = readCandidate(child.path, opts.log, stats);
+            if (source !== undefined) {
                 stats.matched++;
-                batch.push({ path: child.path, text });
+                batch.push({ path: child.path, ...source });
             }
         }
         if (performance.now() - sliceStart > slice) {
@@ -126,13 +132,20 @@ function relative(root: string, full: string): string {
 }
 
 /**
- * Reads a file if it is a small UTF-8 text file mentioning `vastai` (or using a `.remote` decorator); logs why when
- * it is skipped.
+ * Reads a file if it is a small regular file mentioning `vastai` (or using a `.remote` decorator); logs why when it
+ * is skipped. Bytes Python would refuse (invalid UTF-8, NUL) are kept, with the reason, so the file is diagnosed.
  */
-export function readCandidate(file: string, log: (m: string) => void, stats?: ScanStats): string | undefined {
+export function readCandidate(file: string, log: (m: string) => void, stats?: ScanStats): ScannedSource | undefined {
     let buf: Buffer;
     try {
-        const fd = fs.openSync(file, 'r');
+        // The type first: opening a FIFO (or a symlink to one) for reading waits for a writer, forever.
+        if (!fs.statSync(file).isFile()) {
+            log(`Skipping ${file}: not a regular file`);
+            if (stats) stats.skipped++;
+            return undefined;
+        }
+        // O_NONBLOCK in case the path became a FIFO since the stat; on a regular file it changes nothing.
+        const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
         try {
             const st = fs.fstatSync(fd);
             if (!st.isFile()) return undefined;
@@ -158,16 +171,7 @@ export function readCandidate(file: string, log: (m: string) => void, stats?: Sc
         return undefined;
     }
     if (buf.indexOf(MENTION) < 0 && buf.indexOf(REMOTE) < 0) return undefined;
-    if (buf.indexOf(0) >= 0) {
-        log(`Skipping ${file}: binary content`);
-        if (stats) stats.skipped++;
-        return undefined;
-    }
-    try {
-        return utf8.decode(buf);
-    } catch {
-        log(`Skipping ${file}: not valid UTF-8`);
-        if (stats) stats.skipped++;
-        return undefined;
-    }
+    const problem = sourceBytesProblem(buf);
+    const text = utf8.decode(buf);
+    return problem ? { text, problem } : { text };
 }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileAnalysis } from '../shared/model';
+import type { SourceBytesProblem } from '../shared/rules/source';
 import type { FileRuleContext, Problem } from '../shared/rules/types';
 import type { AnalysisHost, IncrementalDocument } from './analysisHost';
 import { uriToPath } from './uris';
@@ -14,6 +15,8 @@ export class FileEntry {
     private problemsCache: Problem[] | undefined;
     /** Bumped on every content change; the disk copy stays at 0. */
     version = 0;
+    /** Why Python would refuse the bytes on disk (the editor's text has no trace of invalid UTF-8). */
+    sourceProblem: SourceBytesProblem | undefined;
 
     constructor(
         readonly key: string,
@@ -63,6 +66,7 @@ export class FileEntry {
         const ctx: FileRuleContext = { uri: this.uri, path: this.path ?? this.uri, relDir: '', text: this.text };
         const starts = this.incremental?.lineStartsOf(this.text);
         if (starts) ctx.lineStarts = starts;
+        if (this.sourceProblem) ctx.sourceProblem = this.sourceProblem;
         if (this.path === undefined) return ctx;
         const dir = path.dirname(this.path);
         const folder = this.folderUri ? uriToPath(this.folderUri) : undefined;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { FileChangeType, type FileEvent, type WorkspaceFolder } from 'vscode-languageserver';
 import type { Settings } from '../shared/settings';
 import { errorText, type AnalysisHost } from './analysisHost';
-import { isSkippedPath, readCandidate, scanFolder } from './fileScan';
+import { isSkippedPath, readCandidate, scanFolder, type ScannedSource } from './fileScan';
 import { FileEntry, type OpenDocument } from './files';
 import { compileGlobs, type GlobSet } from './globs';
 import { isInside, pathToUri, uriToPath } from './uris';
@@ -182,12 +182,12 @@ export class Workspace {
         const folder = this.folderOf(p);
         const root = folder === undefined ? undefined : this.folders.get(folder);
         const skipped = root === undefined || isSkippedPath(root, p, this.excludeOf(folder));
-        const text = skipped ? undefined : readCandidate(p, this.log);
+        const source = skipped ? undefined : readCandidate(p, this.log);
         const old = this.disk.get(key);
-        if (text === undefined && !old) return;
+        if (source === undefined && !old) return;
         old?.dispose();
-        if (text === undefined) this.disk.delete(key);
-        else this.disk.set(key, new FileEntry(key, pathToUri(p), p, folder, text, this.host));
+        if (source === undefined) this.disk.delete(key);
+        else this.disk.set(key, diskEntry(key, p, folder, source, this.host));
         this.lastEvent.set(key, this.eventSeq);
         keys.add(key);
     }
@@ -219,7 +219,7 @@ export class Workspace {
             onFiles: (files) => {
                 for (const f of files) {
                     const key = path.normalize(f.path);
-                    found.set(key, new FileEntry(key, pathToUri(f.path), f.path, folderUri, f.text, this.host));
+                    found.set(key, diskEntry(key, f.path, folderUri, f, this.host));
                 }
             },
         });
@@ -279,7 +279,7 @@ export class Workspace {
             onFiles: (files) => {
                 for (const f of files) {
                     const key = path.normalize(f.path);
-                    found.set(key, new FileEntry(key, pathToUri(f.path), f.path, folderUri, f.text, this.host));
+                    found.set(key, diskEntry(key, f.path, folderUri, f, this.host));
                 }
             },
         });
@@ -300,6 +300,18 @@ export class Workspace {
         );
         this.changed({ keys: [], all: true });
     }
+}
+
+function diskEntry(
+    key: string,
+    p: string,
+    folderUri: string | undefined,
+    source: ScannedSource,
+    host: AnalysisHost,
+): FileEntry {
+    const e = new FileEntry(key, pathToUri(p), p, folderUri, source.text, host);
+    if (source.problem) e.sourceProblem = source.problem;
+    return e;
 }
 
 function copiesSomething(e: FileEntry): boolean {

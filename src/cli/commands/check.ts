@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzePython, initPython } from '../../shared/python/analyze';
 import { applySettings, checkFile, checkWorkspace, type PathKind, type Problem } from '../../shared/rules';
+import { fileErrorReason, kindOf, readSourceFile, type SourceFile } from '../../pipeline/run/sourceFile';
 import { COMMON_HELP, emit, parse, UsageError, type Io } from '../common';
 
 export const CHECK_HELP = `Usage: vast-deployments check <paths…> [--json]
@@ -15,27 +16,66 @@ ${COMMON_HELP}`;
 
 const SKIP_DIRS = new Set(['node_modules', '__pycache__', 'venv', 'site-packages']);
 
-function collect(p: string, out: string[]): void {
-    const st = fs.statSync(p, { throwIfNoEntry: false });
-    if (!st) throw new UsageError(`no such file or directory: ${p}`);
-    if (st.isFile()) {
+/**
+ * The .py files under `p` (or `p` itself), the way the language server walks a workspace: symlinked folders are not
+ * followed (so a link loop is never entered), a `.py` link is followed only to a regular file, and anything that is
+ * not a regular file (FIFO, socket, device, a link loop) is skipped with a note instead of being opened.
+ */
+function collect(p: string, out: string[], note: (m: string) => void): void {
+    let st: fs.Stats;
+    try {
+        st = fs.statSync(p);
+    } catch (err) {
+        throw new UsageError(fileErrorReason(p, err));
+    }
+    if (!st.isDirectory()) {
+        if (!st.isFile()) throw new UsageError(`${p}: is ${kindOf(st)}, not a regular file`);
         out.push(p);
         return;
     }
-    for (const name of fs.readdirSync(p).sort()) {
-        const child = path.join(p, name);
-        const cst = fs.statSync(child, { throwIfNoEntry: false });
-        if (!cst) continue;
-        if (cst.isDirectory()) {
-            if (!name.startsWith('.') && !SKIP_DIRS.has(name)) collect(child, out);
-        } else if (name.endsWith('.py')) out.push(child);
+    const dirs = [p];
+    while (dirs.length > 0) {
+        const dir = dirs.pop() as string;
+        let entries: fs.Dirent[];
+        try {
+            entries = fs.readdirSync(dir, { withFileTypes: true });
+        } catch (err) {
+            note(`skipped ${fileErrorReason(dir, err)}`);
+            continue;
+        }
+        const sub: string[] = [];
+        for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+            const child = path.join(dir, e.name);
+            if (e.isDirectory()) {
+                if (!e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) sub.push(child);
+                continue;
+            }
+            if (!e.name.endsWith('.py') || !(e.isFile() || e.isSymbolicLink())) continue;
+            if (e.isSymbolicLink()) {
+                let target: fs.Stats;
+                try {
+                    target = fs.statSync(child);
+                } catch (err) {
+                    note(`skipped ${fileErrorReason(child, err)}`);
+                    continue;
+                }
+                if (!target.isFile()) continue;
+            }
+            out.push(child);
+        }
+        // Depth first, in name order, as before.
+        for (let i = sub.length - 1; i >= 0; i--) dirs.push(sub[i] as string);
     }
 }
 
 function statPathFor(file: string) {
     return (p: string): PathKind => {
-        const st = fs.statSync(path.resolve(path.dirname(file), p), { throwIfNoEntry: false });
-        return !st ? 'missing' : st.isDirectory() ? 'dir' : 'file';
+        try {
+            return fs.statSync(path.resolve(path.dirname(file), p)).isDirectory() ? 'dir' : 'file';
+        } catch {
+            // Missing, a link loop, unreadable: the copy rules report it as a missing source.
+            return 'missing';
+        }
     };
 }
 
@@ -68,13 +108,25 @@ export interface FileProblems {
 }
 
 /** Runs the rules over files; returns problems per file (sorted by position). */
-export async function checkPaths(paths: string[], cwd: string): Promise<FileProblems[]> {
+export async function checkPaths(
+    paths: string[],
+    cwd: string,
+    note: (m: string) => void = () => undefined,
+): Promise<FileProblems[]> {
     const files: string[] = [];
-    for (const p of paths) collect(path.resolve(cwd, p), files);
+    for (const p of paths) collect(path.resolve(cwd, p), files, note);
     await initPython();
-    const analysed = files.map((f) => {
-        const text = fs.readFileSync(f, 'utf8');
-        return { file: f, uri: pathToFileURL(f).href, text, analysis: analyzePython(text) };
+    const analysed = files.flatMap((f) => {
+        let source: SourceFile;
+        try {
+            source = readSourceFile(f);
+        } catch (err) {
+            // Replaced or removed since the walk: say so and go on with the others.
+            note(`skipped ${(err as Error).message}`);
+            return [];
+        }
+        const { text, problem } = source;
+        return [{ file: f, uri: pathToFileURL(f).href, text, problem, analysis: analyzePython(text) }];
     });
     const cross = checkWorkspace(analysed.map((a) => ({ uri: a.uri, analysis: a.analysis, path: a.file })));
     return analysed.map((a) => {
@@ -85,6 +137,7 @@ export async function checkPaths(paths: string[], cwd: string): Promise<FileProb
             text: a.text,
             statPath: statPathFor(a.file),
             listFiles: listFilesFor(a.file),
+            ...(a.problem ? { sourceProblem: a.problem } : {}),
         });
         const all = [...own, ...(cross.get(a.uri) ?? [])].sort(
             (x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character,
@@ -100,7 +153,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
         return 0;
     }
     if (positionals.length === 0) throw new UsageError('check needs at least one path');
-    const results = await checkPaths(positionals, io.cwd);
+    const results = await checkPaths(positionals, io.cwd, (m) => io.err(`note: ${m}`));
     const errors = results.reduce((n, r) => n + r.problems.filter((p) => p.severity === 'error').length, 0);
     const json = results.flatMap((r) =>
         r.problems.map((p) => ({

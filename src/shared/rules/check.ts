@@ -12,6 +12,7 @@ import {
     checkNamed,
     checkRemoteAsync,
 } from './structure';
+import { invalidSourceProblem, sourceTextProblem } from './source';
 import { LineIndex, at } from './text';
 import type { FileRuleContext, Problem } from './types';
 
@@ -19,6 +20,12 @@ import type { FileRuleContext, Problem } from './types';
 export function checkFile(analysis: FileAnalysis, ctx: FileRuleContext): Problem[] {
     const lines = new LineIndex(ctx.text, ctx.lineStarts);
     const out: Problem[] = [];
+    // A file Python refuses to import matters only where it is deployed or imported by a deployment.
+    const refused =
+        analysis.deployments.length > 0 || analysis.foreignRemotes.length > 0
+            ? (ctx.sourceProblem ?? sourceTextProblem(ctx.text))
+            : undefined;
+    if (refused) out.push(invalidSourceProblem(refused));
     for (const dep of analysis.deployments) checkDeployment(dep, ctx, lines, out);
     // `@x.remote` on a deployment imported from elsewhere: its own shape is still checkable here.
     for (const f of analysis.foreignRemotes) checkRemote(f.remote, lines, out);

@@ -13,6 +13,10 @@ export interface CodeInfo {
 
 /** All codes, keyed by code. */
 export const CODES = {
+    'invalid-source': {
+        severity: 'error',
+        doc: 'The file has a NUL byte, or is not UTF-8 and declares no other encoding: Python refuses to import it.',
+    },
     'missing-benchmark': {
         severity: 'error',
         doc: 'No @remote function has benchmark_dataset or benchmark_generator; the worker dies at startup.',

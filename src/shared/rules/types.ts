@@ -3,6 +3,7 @@
  * converts these one to one.
  */
 import type { Range } from '../model';
+import type { SourceBytesProblem } from './source';
 
 /** Severity of a problem, as LSP names them. */
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -67,4 +68,9 @@ export interface FileRuleContext {
      * `limit` of them (the implementation must stop walking there). Absent = copied directories are not searched.
      */
     listFiles?: (dir: string, limit: number) => string[];
+    /**
+     * Why Python would refuse the file's bytes (invalid UTF-8, a NUL byte), when the caller read them from disk;
+     * absent = only the text is checked (a NUL character).
+     */
+    sourceProblem?: SourceBytesProblem;
 }
