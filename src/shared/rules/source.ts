@@ -5,13 +5,9 @@
  */
 import type { Position } from '../model';
 import { problem } from './problems';
-import type { Problem } from './types';
+import type { Problem, SourceBytesProblem } from './types';
 
-/** Why Python would refuse a file, and where. */
-export interface SourceBytesProblem {
-    message: string;
-    position: Position;
-}
+export type { SourceBytesProblem } from './types';
 
 const COOKIE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
 const UTF8_NAMES = new Set(['utf-8', 'utf8', 'utf_8', 'utf-8-sig', 'utf8-sig', 'utf_8_sig']);

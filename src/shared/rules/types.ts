@@ -2,8 +2,13 @@
  * What the rules produce: problems with pure text-edit quick fixes. No LSP or vscode types here; the language server
  * converts these one to one.
  */
-import type { Range } from '../model';
-import type { SourceBytesProblem } from './source';
+import type { Position, Range } from '../model';
+
+/** Why Python would refuse a file's bytes (a NUL byte, invalid UTF-8), and where. */
+export interface SourceBytesProblem {
+    message: string;
+    position: Position;
+}
 
 /** Severity of a problem, as LSP names them. */
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
