@@ -9,6 +9,7 @@ import { runBenchmarkCommand, runInvoke } from './commands/benchmark';
 import { runCheck } from './commands/check';
 import { runDeploy, runPlan } from './commands/deploy';
 import { runEmulator } from './commands/emulator';
+import { runMachines } from './commands/machines';
 import { runLogs, runStatus, runStopStart, runTeardown } from './commands/manage';
 import { runPackage } from './commands/package';
 import { CliFailure, COMMON_HELP, UsageError, type Io } from './common';
@@ -18,6 +19,7 @@ type Command = (argv: string[], io: Io) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
     check: { run: runCheck, summary: 'check .py files with the editor rules (exit 1 on errors)' },
     package: { run: runPackage, summary: 'build the tarball and print the PUT fields (nothing sent)' },
+    machines: { run: runMachines, summary: 'machines matching the requirements now, and their price' },
     plan: { run: runPlan, summary: 'which update tier a deploy would fire, and what changed' },
     deploy: { run: runDeploy, summary: 'package, register, upload, update workers [--wait]' },
     benchmark: { run: runBenchmarkCommand, summary: 'call the benchmark function N times; latency stats' },

@@ -80,6 +80,8 @@ export interface Param {
     name: string;
     kind: 'positional' | 'positionalOnly' | 'keywordOnly' | 'varArgs' | 'varKwargs';
     hasDefault: boolean;
+    /** The default value as read statically (`dynamic` when it is not a literal); absent without a default. */
+    default?: PyValue;
     annotation?: string;
     range: Range;
 }

@@ -14,6 +14,7 @@ const COMMANDS = [
     'check',
     'package',
     'plan',
+    'machines',
     'deploy',
     'benchmark',
     'invoke',
@@ -133,6 +134,40 @@ void describe('cli: the deploy lifecycle against the emulator', () => {
         assert.equal(JSON.parse(r.stdout).tier, 0);
     });
 
+    void test('machines: matching machines and prices, synthetic on the emulator; none matching warns', async () => {
+        const r = await cli(['machines', 'app.py']);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(
+            r.stdout,
+            /^machines: \d+ machines match · from \$\d+\.\d+\/h per worker · max_workers not set \(synthetic prices\)$/m,
+        );
+        const plan = await cli(['plan', 'app.py', '--json']);
+        assert.equal(JSON.parse(plan.stdout).machines.synthetic, true);
+        fs.writeFileSync(
+            path.join(dir, 'none.py'),
+            [
+                'from vastai import Deployment',
+                'from vastai.data.query import gpu_name, gpu_ram, RTX_4090',
+                'app = Deployment(name="none-app")',
+                '@app.remote(benchmark_dataset=[{"x": 1}])',
+                'async def f(x):',
+                '    return x',
+                'image = app.image("vastai/base-image:@vastai-automatic-tag", storage=16)',
+                'image.require(gpu_name.in_([RTX_4090]), gpu_ram >= 48000)',
+                'app.configure_autoscaling(max_workers=3)',
+                'app.ensure_ready()',
+                '',
+            ].join('\n'),
+        );
+        const none = await cli(['plan', 'none.py']);
+        assert.equal(none.code, 0, none.stderr);
+        assert.match(none.stdout, /^machines: ⚠ no machine matches: workers would never start \(synthetic prices\)$/m);
+        const j = JSON.parse((await cli(['machines', 'none.py', '--json'])).stdout);
+        assert.equal(j.matches, 0);
+        assert.equal(j.maxWorkers, 3);
+        assert.deepEqual(j.query.gpu_name, { in: ['RTX 4090'] });
+    });
+
     void test('status, invoke, benchmark, logs', async () => {
         const list = await cli(['status', '--json']);
         assert.equal(JSON.parse(list.stdout).deployments.length, 1);
@@ -141,12 +176,33 @@ void describe('cli: the deploy lifecycle against the emulator', () => {
         const inv = await cli(['invoke', 'app.py', 'square', '--kwargs', '{"x": 9}']);
         assert.equal(inv.code, 0, inv.stderr);
         assert.equal(inv.stdout.trim(), '81');
+        assert.match(inv.stderr, /route wait \d+ ms, worker \d+ ms, total \d+ ms/);
         const bool = await cli(['invoke', 'app.py', 'square', '--kwargs', '{"x": true}']);
         assert.equal(bool.code, 1);
-        assert.match(bool.stderr, /error: TypeError: Object of type bool is not JSON serializable!/);
+        assert.match(bool.stderr, /error: x: the SDK cannot send a bool/);
+        assert.match(bool.stderr, /error: not sent: /);
+        const missing = await cli(['invoke', 'app.py', 'square', '--kwargs', '{"y": 1}']);
+        assert.equal(missing.code, 1);
+        assert.match(missing.stderr, /TypeError: got an unexpected keyword argument 'y'/);
+        assert.match(missing.stderr, /TypeError: missing a required argument: 'x'/);
+        // Without --kwargs: the first benchmark item.
+        const pre = await cli(['invoke', 'app.py', 'square']);
+        assert.equal(pre.code, 0, pre.stderr);
+        assert.match(pre.stderr, /payload \(from the benchmark\): \{"x":2\}/);
+        assert.equal(pre.stdout.trim(), '4');
+        const hist = await cli(['invoke', 'app.py', 'square', '--history']);
+        assert.deepEqual(
+            hist.stdout
+                .trim()
+                .split('\n')
+                .map((l) => l.split('\t')[2]),
+            ['{"x":2}', '{"x":9}'],
+        );
+        const again = await cli(['invoke', 'app.py', 'square', '--again', '2']);
+        assert.equal(again.stdout.trim(), '81', again.stderr);
         const boom = await cli(['invoke', 'app.py', 'boom']);
         assert.equal(boom.code, 1);
-        assert.match(boom.stderr, /error: RemoteFunctionError: Remote function boom raised ValueError/);
+        assert.match(boom.stderr, /error: boom raised ValueError/);
         const bench = await cli(['benchmark', 'app.py', '--runs', '4', '--concurrency', '2', '--json']);
         assert.equal(bench.code, 0, bench.stderr);
         const b = JSON.parse(bench.stdout);

@@ -4,12 +4,14 @@ import { computePlan, deploy, DeployError, loadDeployment, type DeployResult } f
 import { SecretFilesError } from '../../pipeline/packaging';
 import { CliFailure, COMMON_HELP, emit, intFlag, makeClient, oneFile, parse, type Io } from '../common';
 import { confirm, isInteractive } from '../prompt';
+import { machinesForPlan } from './machines';
 
 export const PLAN_HELP = `Usage: vast-deployments plan <file.py> [--deployment NAME] [--json]
 
 Compares the local package (hash, image, search_params, env, storage, autoscaling, tag) with the deployed record and
 says which update tier a deploy would fire: 0 nothing changed, 1 autoscaling only, 2 code soft-update,
 3 image/env hard-update, 4 new tag/new deployment (new endpoint). The server decides; the mapping is inferred.
+Also: how many machines match the deployment's requirements now and their price (see \`machines --help\`).
 
 ${COMMON_HELP}`;
 
@@ -36,8 +38,15 @@ export async function runPlan(argv: string[], io: Io): Promise<number> {
     }
     const spec = await loadDeployment(oneFile(positionals, 'plan'), values.deployment);
     const client = makeClient(values, io, spec);
-    const plan = await computePlan(client, spec, { signal: io.signal });
-    emit(io, values, plan, () => [`${spec.name} (tag ${spec.tag})`, ...describePlan(plan)]);
+    const [plan, machines] = await Promise.all([
+        computePlan(client, spec, { signal: io.signal }),
+        machinesForPlan(client, spec, io.signal),
+    ]);
+    emit(io, values, { ...plan, machines: machines.result ?? null }, () => [
+        `${spec.name} (tag ${spec.tag})`,
+        ...describePlan(plan),
+        ...machines.lines,
+    ]);
     return 0;
 }
 
@@ -70,8 +79,11 @@ export async function runDeploy(argv: string[], io: Io): Promise<number> {
     const timeout = intFlag('timeout', values.timeout, 1);
     const spec = await loadDeployment(oneFile(positionals, 'deploy'), values.deployment);
     const client = makeClient(values, io, spec);
-    const plan = await computePlan(client, spec, { signal: io.signal });
-    for (const l of describePlan(plan)) io.err(l);
+    const [plan, machines] = await Promise.all([
+        computePlan(client, spec, { signal: io.signal }),
+        machinesForPlan(client, spec, io.signal),
+    ]);
+    for (const l of [...describePlan(plan), ...machines.lines]) io.err(l);
     if (!values.yes) {
         if (!isInteractive()) throw new CliFailure('refusing to deploy without confirmation: add --yes');
         if (!(await confirm(`Deploy ${spec.name} (tag ${spec.tag})?`, io.signal))) {

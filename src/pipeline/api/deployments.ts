@@ -152,4 +152,26 @@ export class DeploymentsClient extends ClientBase {
         });
         return obj(res.json);
     }
+
+    /** `POST /api/v0/bundles/`: the offers search of `vastai search offers`. The emulator adds `synthetic: true`. */
+    async searchOffers(
+        query: Record<string, unknown>,
+        r: Req = {},
+    ): Promise<{ offers: Record<string, unknown>[]; synthetic: boolean; ignoredFields: string[] }> {
+        const res = await this.web('POST', '/api/v0/bundles/', 'search offers', { json: query, signal: r.signal });
+        const j = obj(res.json);
+        if (!Array.isArray(j.offers)) {
+            throw new ApiError({
+                kind: 'protocol',
+                what: 'search offers',
+                status: res.status,
+                serverMessage: 'the answer has no "offers" list',
+            });
+        }
+        return {
+            offers: j.offers as Record<string, unknown>[],
+            synthetic: j.synthetic === true,
+            ignoredFields: Array.isArray(j.ignored_fields) ? j.ignored_fields.map(String) : [],
+        };
+    }
 }

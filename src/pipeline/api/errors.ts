@@ -94,7 +94,14 @@ export class MissingApiKeyError extends Error {
 export class RemoteFunctionError extends Error {
     readonly exceptionClass: string;
     readonly contents: unknown;
-    constructor(fname: string, exceptionClass: string, contents: unknown) {
+    /** Time spent waiting for a route and on the worker, when the call reached one. */
+    readonly timing?: { routeMs: number; workerMs: number };
+    constructor(
+        fname: string,
+        exceptionClass: string,
+        contents: unknown,
+        timing?: { routeMs: number; workerMs: number },
+    ) {
         super(
             `Remote function ${fname} raised ${exceptionClass}` +
                 ' (the SDK sends exceptions without their message; see the worker logs for details)',
@@ -102,6 +109,7 @@ export class RemoteFunctionError extends Error {
         this.name = 'RemoteFunctionError';
         this.exceptionClass = exceptionClass;
         this.contents = contents;
+        this.timing = timing;
     }
 }
 

@@ -130,7 +130,10 @@ export class RemoteCaller {
             if (res && res.status >= 200 && res.status < 300) {
                 const result = ((res.json ?? {}) as { result?: { ok?: unknown; err?: unknown } }).result;
                 if (result && 'err' in result) {
-                    throw new RemoteFunctionError(fname, exceptionClassName(result.err), result.err);
+                    throw new RemoteFunctionError(fname, exceptionClassName(result.err), result.err, {
+                        routeMs,
+                        workerMs,
+                    });
                 }
                 if (!result || !('ok' in result)) {
                     throw new ApiError({

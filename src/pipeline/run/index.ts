@@ -13,4 +13,13 @@ export {
 export { computePlan, type ServerPlan } from './plan';
 export { waitForReady, describeWorkers, type WaitOptions } from './wait';
 export { invoke, runBenchmark, type BenchmarkOptions, type BenchmarkResult, type BenchmarkSample } from './benchmark';
-export { loadDeployment, loadBenchmark, formatSpecError, SpecLoadError, type BenchmarkTarget } from './load';
+export {
+    loadDeployment,
+    loadBenchmark,
+    loadFunction,
+    formatSpecError,
+    SpecLoadError,
+    type BenchmarkTarget,
+} from './load';
+export { callFunction, defaultHistoryFile, PayloadHistory, type CallOutcome, type CallRequest } from './call';
+export { marketInput, searchMachines, type MarketInput, type MarketResult } from './market';

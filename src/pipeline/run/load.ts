@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzePython, initPython } from '../../shared/python/analyze';
 import { benchmarkInputs, type Wire } from '../../shared/serialization';
+import type { RemoteFunction } from '../../shared/model';
 import { loadSpecs, type DeploymentSpec, type SpecError } from '../packaging';
 
 /** The file cannot be deployed as written. `problems` are `file:line:col: message` lines. */
@@ -58,14 +59,35 @@ export interface BenchmarkTarget {
     params: string[];
 }
 
-/** Reads the benchmark function of a deployment (the one with a benchmark, or `fname`). */
-export async function loadBenchmark(file: string, name?: string, fname?: string): Promise<BenchmarkTarget> {
-    const spec = await loadDeployment(file, name);
+/** The `@remote` functions of the deployment `spec` read from `file`. */
+async function remotesOf(file: string, spec: DeploymentSpec): Promise<RemoteFunction[]> {
     await initPython();
     const text = await fs.promises.readFile(path.resolve(file), 'utf8');
     const models = analyzePython(text).deployments;
     const model = models.find((d) => (d.name?.kind === 'str' ? d.name.value : '__main__') === spec.name) ?? models[0];
-    const remotes = model?.remotes ?? [];
+    return model?.remotes ?? [];
+}
+
+/** One `@remote` function of a deployment, with its parameters (for "Call function"). */
+export async function loadFunction(
+    file: string,
+    name: string | undefined,
+    fname: string,
+): Promise<{ spec: DeploymentSpec; remote: RemoteFunction }> {
+    const spec = await loadDeployment(file, name);
+    const remotes = await remotesOf(file, spec);
+    const remote = remotes.find((r) => r.name === fname);
+    if (!remote) {
+        const known = remotes.map((r) => r.name).join(', ') || 'none';
+        throw new SpecLoadError(`${file}: no @remote function named ${fname} (found: ${known})`);
+    }
+    return { spec, remote };
+}
+
+/** Reads the benchmark function of a deployment (the one with a benchmark, or `fname`). */
+export async function loadBenchmark(file: string, name?: string, fname?: string): Promise<BenchmarkTarget> {
+    const spec = await loadDeployment(file, name);
+    const remotes = await remotesOf(file, spec);
     const withBench = remotes.filter((r) => r.benchmark);
     let remote;
     if (fname !== undefined) {

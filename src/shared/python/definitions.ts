@@ -2,6 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ContextClass, MethodCall, Param, RemoteFunction } from '../model';
 import { namedChildren, parentOf, rangeOf } from './nodes';
+import { evaluate, type EvalContext } from './values';
 
 /** The definition a decorator applies to (`decorator` -> `decorated_definition` -> `definition`). */
 export function decoratedDefinition(decorator: Node): { whole: Node; definition: Node } | undefined {
@@ -36,7 +37,7 @@ function splatKind(node: Node): Param['kind'] | undefined {
 }
 
 /** The parameters of a `parameters` node, with kinds as Python assigns them. */
-export function readParams(list: Node | null): Param[] {
+export function readParams(list: Node | null, ctx?: EvalContext): Param[] {
     const params: Param[] = [];
     if (!list) return params;
     let keywordOnly = false;
@@ -59,6 +60,8 @@ export function readParams(list: Node | null): Param[] {
             range: rangeOf(p),
         };
         if (annotation !== undefined) param.annotation = annotation;
+        const value = param.hasDefault && ctx ? p.childForFieldName('value') : null;
+        if (value) param.default = evaluate(value, ctx!);
         if (splat === 'varArgs') keywordOnly = true;
         params.push(param);
     }
@@ -66,7 +69,7 @@ export function readParams(list: Node | null): Param[] {
 }
 
 /** The `RemoteFunction` for a decorator call on a function definition; undefined for anything else. */
-export function readRemote(decorator: Node, call: MethodCall): RemoteFunction | undefined {
+export function readRemote(decorator: Node, call: MethodCall, ctx?: EvalContext): RemoteFunction | undefined {
     const def = decoratedDefinition(decorator);
     if (!def || def.definition.type !== 'function_definition') return undefined;
     const fn = def.definition;
@@ -76,7 +79,7 @@ export function readRemote(decorator: Node, call: MethodCall): RemoteFunction | 
     const remote: RemoteFunction = {
         name: name.text,
         isAsync: fn.firstChild?.type === 'async',
-        params: readParams(fn.childForFieldName('parameters')),
+        params: readParams(fn.childForFieldName('parameters'), ctx),
         decorator: call,
         range: rangeOf(def.whole),
         nameRange: rangeOf(name),

@@ -123,7 +123,7 @@ function readUse(id: Node, dep: DeploymentModel, index: SourceIndex, ctx: EvalCo
     if (decorator?.type === 'decorator') {
         const call = methodCall(callNode ?? attr, name, ctx);
         if (name.text === 'remote') {
-            const remote = readRemote(decorator, call);
+            const remote = readRemote(decorator, call, ctx);
             if (remote) dep.remotes.push(remote);
             return;
         }
@@ -256,7 +256,7 @@ function readForeignRemotes(index: SourceIndex, local: Set<string>, ctx: EvalCon
         if (decorator?.type !== 'decorator') continue;
         const from = fromImportOf(index, obj.text);
         if (!from) continue;
-        const remote = readRemote(decorator, methodCall(used?.call ?? attr, id, ctx));
+        const remote = readRemote(decorator, methodCall(used?.call ?? attr, id, ctx), ctx);
         if (remote) out.push({ variable: obj.text, module: from.module, importedName: from.importedName, remote });
     }
     return out;

@@ -1,0 +1,50 @@
+/**
+ * Machines and prices before deploying: the offers search `vastai search offers` makes, with the deployment's own
+ * `search_params` and `storage`, summarized for one worker and for `max_workers`.
+ */
+import type { VastClient } from '../api/client';
+import type { DeploymentSpec } from '../packaging';
+import { offersQuery, OFFERS_LIMIT } from '../../shared/market/query';
+import { summarizeOffers, type MarketSummary, type Offer } from '../../shared/market/summary';
+
+export interface MarketResult extends MarketSummary {
+    /** The body sent to `/api/v0/bundles/`. */
+    query: Record<string, unknown>;
+    /** Query fields the emulator's synthetic machines do not have (they did not filter). */
+    ignoredFields: string[];
+}
+
+/** The fields of a deployment the search needs (a spec, or a PUT body's `search_params`/`storage`/`max_workers`). */
+export interface MarketInput {
+    searchParams: string;
+    storage: number;
+    maxWorkers?: number;
+}
+
+export function marketInput(spec: DeploymentSpec): MarketInput {
+    const mw = spec.autoscaling.max_workers;
+    return {
+        searchParams: spec.searchParams,
+        storage: spec.storage,
+        maxWorkers: typeof mw === 'number' ? mw : undefined,
+    };
+}
+
+/** Searches offers for the deployment's requirements and summarizes them. */
+export async function searchMachines(
+    client: VastClient,
+    input: MarketInput,
+    opts: { signal?: AbortSignal } = {},
+): Promise<MarketResult> {
+    const query = offersQuery(input.searchParams, input.storage);
+    const r = await client.searchOffers(query, { signal: opts.signal });
+    return {
+        ...summarizeOffers(r.offers as Offer[], {
+            maxWorkers: input.maxWorkers,
+            limit: OFFERS_LIMIT,
+            synthetic: r.synthetic,
+        }),
+        query,
+        ignoredFields: r.ignoredFields,
+    };
+}
