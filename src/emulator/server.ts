@@ -9,6 +9,7 @@ import { autoscalerRoute } from './autoscalerApi';
 import { consoleRoute, deleteDeployment } from './consoleApi';
 import { EmulatorCore } from './core';
 import { Faults, parseFaultRule, type FaultRule } from './faults';
+import { marketRoute } from './market';
 import { apiError, json, jsonObject, keyOf, readBody, send, type Reply, type Req } from './http';
 import { downloadBlob, downloadUrl, uploadBlob } from './s3';
 import { now, Store } from './state';
@@ -271,7 +272,9 @@ function dispatch(core: EmulatorCore, req: Req): Reply | Buffer {
               )
             : apiError(401, 'not_authorized', 'Invalid API key.');
     }
-    return consoleRoute(core, req, user) ?? apiError(404, 'not_found', `No such API: ${method} ${p}`);
+    return (
+        marketRoute(req) ?? consoleRoute(core, req, user) ?? apiError(404, 'not_found', `No such API: ${method} ${p}`)
+    );
 }
 
 function admin(core: EmulatorCore, req: Req): Reply {
