@@ -36,7 +36,8 @@ export interface QueryTerm {
  */
 export type PyValue =
     | { kind: 'str'; value: string; range: Range }
-    | { kind: 'int'; value: number; range: Range }
+    /** `digits`: the exact decimal text when `value` (a double) is not exact; Python ints are unbounded. */
+    | { kind: 'int'; value: number; digits?: string; range: Range }
     | { kind: 'float'; value: number; range: Range }
     | { kind: 'bool'; value: boolean; range: Range }
     | { kind: 'none'; range: Range }
@@ -141,9 +142,11 @@ export interface DeploymentModel {
     call: MethodCall;
     /** The whole statement `app = Deployment(...)`. */
     range: Range;
-    /** Statically read `name=`/`tag=` (undefined when absent; `dynamic` kind when not literal). */
+    /** Statically read `name=`/`tag=` keywords (undefined when absent; `dynamic` kind when not literal). */
     name?: PyValue;
     tag?: PyValue;
+    /** `app.name = ...`, `app.tag = ...`, `app.version_label = ...` at module level after construction (last wins). */
+    attributes?: Partial<Record<'name' | 'tag' | 'version_label', PyValue>>;
     remotes: RemoteFunction[];
     contexts: ContextClass[];
     contextUses: ContextUse[];

@@ -60,7 +60,7 @@ export interface LoadedSpec {
 /** Analyses a .py file (or `text` for it) and evaluates each deployment in it. */
 export async function loadSpecs(
     file: string,
-    options: { text?: string; moduleName?: string } = {},
+    options: { text?: string; moduleName?: string; env?: Record<string, string | undefined> } = {},
 ): Promise<LoadedSpec[]> {
     await initPython();
     const text = options.text ?? (await fs.promises.readFile(file, 'utf8'));

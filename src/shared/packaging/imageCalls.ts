@@ -3,9 +3,15 @@
  * `config.json` built from them.
  */
 import type { DeploymentModel, PyValue, QueryTerm } from '../model';
-import { bind, numArg, readable, strArg, type Collector } from './evaluate';
-import { describe, jsonString, pyJsonDumps } from './pyFormat';
+import { bind, readable, strArg, type Collector } from './evaluate';
+import { describe, jsonString, pyJsonDumps, pyStr } from './pyFormat';
 import type { CopySpec } from './specTypes';
+
+const NO_RANGE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+const DEFAULT_PORT = {
+    spec: { port: '3000', type: 'tcp' },
+    value: { kind: 'int', value: 3000, range: NO_RANGE } as PyValue,
+};
 
 /** `json.dumps(asdict(Config))`: name, pip_installs, apt_gets, envs as [K, V] pairs, runs. */
 export function configJsonOf(
@@ -23,15 +29,49 @@ export function configJsonOf(
     );
 }
 
-/** Applies every image call in source order; problems go to `c`. */
-export function readImageCalls(model: DeploymentModel, c: Collector) {
+/** A published port as Python's set holds it: `port` is `str()` of the value (`8000`, `8000.0`), `key` its equality. */
+export interface PortSpec {
+    port: string;
+    type: string;
+}
+
+/** The `(number, type_)` of a port as Python prints and compares it (8000 == 8000.0; "8000" is another port). */
+export function portOf(n: PyValue, t: PyValue | undefined, fn: string, c: Collector): PortSpec | undefined {
+    if (!readable(n, fn, c) || (t && !readable(t, fn, c))) return undefined;
+    const type = t === undefined ? 'tcp' : strArg(t, `${fn} type_`, c);
+    if (type === undefined) return undefined;
+    if (n.kind === 'int' || n.kind === 'float' || n.kind === 'str') return { port: pyStr(n), type };
+    c.add(`${fn}: the port must be a number or a string here, got ${describe(n)}`, n.range);
+    return undefined;
+}
+
+/** Python equality of two ports: numbers by value (8000 == 8000.0), strings by text, never a number and a string. */
+function samePort(a: PortSpec, b: PortSpec, values: Map<PortSpec, PyValue>): boolean {
+    if (a.type !== b.type) return false;
+    const x = values.get(a);
+    const y = values.get(b);
+    const num = (v: PyValue | undefined) => (v && (v.kind === 'int' || v.kind === 'float') ? v : undefined);
+    const nx = num(x);
+    const ny = num(y);
+    if (nx && ny) return nx.value === ny.value && (nx.kind !== 'int' || ny.kind !== 'int' || pyStr(nx) === pyStr(ny));
+    if (nx || ny) return false;
+    return a.port === b.port;
+}
+
+/** Applies every image call in source order; problems go to `c`. `workerPort` replaces the default (3000, "tcp"). */
+export function readImageCalls(
+    model: DeploymentModel,
+    c: Collector,
+    workerPort: { spec: PortSpec; value: PyValue } = DEFAULT_PORT,
+) {
     const pip: PyValue[] = [];
     const apt: PyValue[] = [];
     const envs = new Map<string, PyValue>();
     const runs: PyValue[] = [];
     const requireTerms: QueryTerm[] = [];
     const copies: CopySpec[] = [];
-    const ports: { port: number; type: string }[] = [{ port: 3000, type: 'tcp' }];
+    const ports: PortSpec[] = [workerPort.spec];
+    const portValues = new Map<PortSpec, PyValue>([[workerPort.spec, workerPort.value]]);
     let venv: string | null = null;
     for (const call of model.image?.calls ?? []) {
         const fn = `Image.${call.method}()`;
@@ -91,17 +131,13 @@ export function readImageCalls(model: DeploymentModel, c: Collector) {
             case 'publish_port': {
                 const { named } = bind(call, ['number', 'type_'], c, { fn });
                 const n = named.get('number');
-                const t = named.get('type_');
-                const port = n === undefined ? undefined : numArg(n, fn, c);
-                const type = t === undefined ? 'tcp' : strArg(t, fn, c);
-                if (n === undefined) c.add(`${fn} missing 1 required positional argument: 'number'`, call.range, true);
-                if (
-                    port !== undefined &&
-                    type !== undefined &&
-                    !ports.some((p) => p.port === port && p.type === type)
-                ) {
-                    ports.push({ port, type });
+                if (n === undefined) {
+                    c.add(`${fn} missing 1 required positional argument: 'number'`, call.range, true);
+                    break;
                 }
+                const port = portOf(n, named.get('type_'), fn, c);
+                if (port) portValues.set(port, n);
+                if (port && !ports.some((p) => samePort(p, port, portValues))) ports.push(port);
                 break;
             }
             default:

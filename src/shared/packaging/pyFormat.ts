@@ -4,6 +4,7 @@
  * or the PUT body, so "close enough" is not enough.
  */
 import type { PyValue } from '../model';
+import { intText } from '../python/numbers';
 
 /** A value Python could not format the way the SDK asks (e.g. `json.dumps` of a set). */
 export class PyFormatError extends Error {
@@ -64,7 +65,7 @@ export function pyRepr(v: PyValue): string {
         case 'str':
             return pyStrRepr(v.value);
         case 'int':
-            return pyIntStr(v.value);
+            return intText(v);
         case 'float':
             return pyFloatRepr(v.value);
         case 'bool':
@@ -114,7 +115,7 @@ export function pyJsonDumps(v: PyValue): string {
         case 'str':
             return jsonString(v.value);
         case 'int':
-            return pyIntStr(v.value);
+            return intText(v);
         case 'float':
             if (Number.isNaN(v.value)) return 'NaN';
             if (!Number.isFinite(v.value)) return v.value > 0 ? 'Infinity' : '-Infinity';

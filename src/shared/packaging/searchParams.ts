@@ -3,6 +3,7 @@
  * each `require(...)` term merged with `Query.extend` (one token per column and op, in insertion order).
  */
 import type { PyValue, QueryOp, Range } from '../model';
+import { intText } from '../python/numbers';
 import { PyFormatError, describe, pyFloatRepr, pyIntStr, pyStr } from './pyFormat';
 
 /** One merged (column, op, value) of the query, in the SDK's order. */
@@ -68,6 +69,10 @@ export function unparseValue(column: string, value: PyValue): string {
     if (mult !== undefined) {
         // `value / mult` is Python true division: always a float, then an int if whole. bool is an int in Python.
         let n: number;
+        if (v.kind === 'int' && v.digits !== undefined) {
+            // Python divides unbounded ints with one correct rounding; a double cannot, so refuse rather than guess.
+            throw new PyFormatError(`${column} value ${v.digits} is too large to divide exactly here`, v);
+        }
         if (v.kind === 'int' || v.kind === 'float') n = v.value;
         else if (v.kind === 'bool') n = v.value ? 1 : 0;
         else throw new PyFormatError(`unsupported operand type(s) for /: '${pyTypeName(v)}' and 'int'`, v);
@@ -86,7 +91,7 @@ export function unparseValue(column: string, value: PyValue): string {
         case 'str':
             return v.value.replace(/ /g, '_');
         case 'int':
-            return pyIntStr(v.value);
+            return intText(v);
         case 'float':
             return pyFloatRepr(v.value);
         default:

@@ -5,8 +5,8 @@
  */
 import type { DeploymentModel, PyValue } from '../model';
 import { Collector, bind, numArg, readable, scalar, strArg } from './evaluate';
-import { configJsonOf, readImageCalls } from './imageCalls';
-import { PyFormatError, pyStr } from './pyFormat';
+import { configJsonOf, portOf, readImageCalls, type PortSpec } from './imageCalls';
+import { PyFormatError, describe, pyStr } from './pyFormat';
 import { buildQuery, type QueryEntry } from './searchParams';
 import { AUTOSCALING_FIELDS } from '../autoscaling';
 import type { CopySpec, ScalarValue, SpecError } from './specTypes';
@@ -25,12 +25,49 @@ export const SDK_ERRORS = {
 } as const;
 
 const DOCKER_LOGIN_KEYS = ['docker_login_user', 'docker_login_pass', 'docker_login_repo'];
+/** The positional parameters of deploy mode's `Deployment.__init__`. */
+const DEPLOYMENT_POSITIONAL = ['api_key', 'ttl', 'autoscaler_instance', 'autoscaler_url', 'webserver_url'];
+/** `Deployment_.__init__(name, tag, version_label, **kwargs)`: reached by keyword only. */
+const BASE_KEYWORDS = ['name', 'tag', 'version_label'];
+/** `DeploymentConfig` fields `_into_deployment_config_and_tarball` passes itself: an image keyword repeats them. */
+const EXPLICIT_CONFIG_FIELDS = [
+    'name',
+    'image',
+    'env',
+    'file_hash',
+    'file_size',
+    'tag',
+    'search_params',
+    'storage',
+    'ttl',
+    'version_label',
+];
+
+/** `worker_port=(number, type_)`: the port `Image` publishes instead of (3000, "tcp"). */
+function readWorkerPort(v: PyValue, c: Collector): Parameters<typeof readImageCalls>[2] {
+    const fn = 'Deployment.image() worker_port';
+    if (v.kind === 'list' || v.kind === 'dict' || v.kind === 'set') {
+        c.add(`TypeError: unhashable type: '${v.kind}'`, v.range, true);
+        return undefined;
+    }
+    if (v.kind === 'int' || v.kind === 'float' || v.kind === 'bool' || v.kind === 'none') {
+        c.add(`TypeError: cannot unpack non-iterable ${v.kind === 'none' ? 'NoneType' : v.kind} object`, v.range, true);
+        return undefined;
+    }
+    if (v.kind !== 'tuple' || v.items.length !== 2) {
+        if (readable(v, fn, c)) c.add(`${fn} must be a (number, type) tuple here, got ${describe(v)}`, v.range);
+        return undefined;
+    }
+    const [n, t] = v.items as [PyValue, PyValue];
+    const spec = portOf(n, t, fn, c);
+    return spec ? { spec, value: n } : undefined;
+}
 
 /** The fully evaluated deployment: what the pipeline packages and sends. */
 export interface DeploymentSpec {
     /** The .py file (path as given to specFromModel). */
     file: string;
-    /** The PUT `name`: `name=` when a non-empty str, else the module name (`__main__` as a script). */
+    /** The PUT `name`: `name=` (or a later `app.name = ...`) when a non-empty str, else the module name (`__main__` as a script). */
     name: string;
     /** `name` inside config.json: `""` when unnamed, as the SDK writes it. */
     configName: string;
@@ -48,7 +85,7 @@ export interface DeploymentSpec {
     /** `run_script` → str, `run_cmd` → its arguments. */
     runs: (string | string[])[];
     /** Published ports in our stable order: the default 3000/tcp first, then first-publication order. */
-    ports: { port: number; type: string }[];
+    ports: PortSpec[];
     /** `venv(path)`; `""` after `use_system_python()`; null when neither. */
     venv: string | null;
     useSystemPython: boolean;
@@ -80,27 +117,23 @@ export function specFromModel(
 ): Result<DeploymentSpec, SpecError[]> {
     const c = new Collector();
     const at = model.call.range;
-    // Deployment(...) keywords; the first positional parameter is api_key, which the editor never reads from code.
-    const ctor = bind(
-        model.call,
-        [
-            'api_key',
-            'ttl',
-            'autoscaler_instance',
-            'autoscaler_url',
-            'webserver_url',
-            'progress',
-            'startup_timeout',
-            'name',
-            'tag',
-            'version_label',
-        ],
-        c,
-        { fn: 'Deployment()' },
-    );
+    // Deploy mode's Deployment(api_key, ttl, autoscaler_instance, autoscaler_url, webserver_url, **kwargs): the base
+    // class takes name, tag and version_label from kwargs and silently drops any other keyword.
+    const ctor = bind(model.call, DEPLOYMENT_POSITIONAL, c, { fn: 'Deployment()', varKwargs: true });
+    for (const a of ctor.extraKw) {
+        if (BASE_KEYWORDS.includes(a.name as string)) ctor.named.set(a.name as string, a.value);
+    }
+    const apiKey = model.call.args[0];
+    if (apiKey && apiKey.name === undefined && ctor.named.has('api_key')) {
+        c.add(
+            "Deployment()'s first positional parameter is api_key, not the name: the SDK would send this value as " +
+                'the API key (and get HTTP 401). Pass the name by keyword: name=...',
+            apiKey.range,
+        );
+    }
     if (model.remotes.length === 0) c.add(SDK_ERRORS.notBound, at, true);
     if (!model.image) c.add(SDK_ERRORS.noImage, at, true);
-    const nameValue = ctor.named.get('name') ?? model.name;
+    const nameValue = model.attributes?.name ?? ctor.named.get('name');
     let configName = '';
     if (nameValue && nameValue.kind !== 'none') {
         if (nameValue.kind === 'str') configName = nameValue.value;
@@ -108,7 +141,7 @@ export function specFromModel(
     }
     if (model.autoscalingCalls.length === 0) c.add(SDK_ERRORS.noAutoscaling, at, true);
 
-    const tagValue = ctor.named.get('tag') ?? model.tag;
+    const tagValue = model.attributes?.tag ?? ctor.named.get('tag');
     const tag = tagValue ? (strArg(tagValue, 'Deployment tag', c) ?? 'default') : 'default';
     const optStr = (k: string) => {
         const v = ctor.named.get(k);
@@ -119,7 +152,13 @@ export function specFromModel(
         return v === undefined || v.kind === 'none' ? null : (numArg(v, `Deployment ${k}`, c) ?? null);
     };
     const ttl = optNum('ttl');
-    const versionLabel = optStr('version_label') ?? null;
+    const labelValue = model.attributes?.version_label;
+    const versionLabel =
+        labelValue === undefined
+            ? (optStr('version_label') ?? null)
+            : labelValue.kind === 'none'
+              ? null
+              : (strArg(labelValue, 'Deployment version_label', c) ?? null);
     const clientOptions: DeploymentSpec['clientOptions'] = {};
     const inst = optStr('autoscaler_instance');
     const aurl = optStr('autoscaler_url');
@@ -131,26 +170,50 @@ export function specFromModel(
     let image = '';
     let storage = 50;
     const dockerLogin: Record<string, string> = {};
+    /** Other keywords of app.image(...): `Image(**docker_login)` keeps them and `DeploymentConfig(...)` gets them. */
+    const imageFields: Record<string, ScalarValue> = {};
+    let workerPort: Parameters<typeof readImageCalls>[2];
     if (model.image) {
-        const img = bind(model.image.call, ['from_image', 'storage'], c, { varKwargs: true, fn: 'Deployment.image()' });
+        const fn = 'Deployment.image()';
+        const img = bind(model.image.call, ['from_image', 'storage'], c, { varKwargs: true, fn });
         const ref = img.named.get('from_image');
-        if (ref === undefined) {
+        const st = img.named.get('storage');
+        const missing = ['from_image', 'storage'].filter((p) => !img.named.has(p));
+        if (missing.length > 0) {
+            const names = missing.map((m) => `'${m}'`).join(' and ');
             c.add(
-                "Deployment.image() missing 1 required positional argument: 'from_image'",
+                `TypeError: ${fn} missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${names}`,
                 model.image.call.range,
                 true,
             );
-        } else image = strArg(ref, 'image reference', c) ?? '';
-        const st = img.named.get('storage');
+        }
+        if (ref !== undefined) image = strArg(ref, 'image reference', c) ?? '';
         if (st !== undefined) storage = numArg(st, 'storage', c) ?? storage;
         for (const a of img.extraKw) {
-            if (DOCKER_LOGIN_KEYS.includes(a.name as string)) {
-                const v = strArg(a.value, a.name as string, c);
-                if (v !== undefined) dockerLogin[a.name as string] = v;
-            } else c.add(`Image.__init__() got an unexpected keyword argument '${a.name}'`, a.range, true);
+            const key = a.name as string;
+            if (key === 'worker_port') workerPort = readWorkerPort(a.value, c);
+            else if (DOCKER_LOGIN_KEYS.includes(key)) {
+                const v = strArg(a.value, key, c);
+                if (v !== undefined) dockerLogin[key] = v;
+            } else if ((AUTOSCALING_FIELDS as readonly string[]).includes(key)) {
+                const v = scalar(a.value, key, c);
+                if (v !== undefined) imageFields[key] = v;
+            } else if (EXPLICIT_CONFIG_FIELDS.includes(key)) {
+                c.add(
+                    `TypeError: vastai.data.deployment.DeploymentConfig() got multiple values for keyword argument '${key}'`,
+                    a.range,
+                    true,
+                );
+            } else {
+                c.add(
+                    `TypeError: DeploymentConfig.__init__() got an unexpected keyword argument '${key}'`,
+                    a.range,
+                    true,
+                );
+            }
         }
     }
-    const parts = readImageCalls(model, c);
+    const parts = readImageCalls(model, c, workerPort);
     const q = buildQuery(parts.requireTerms);
     if ('error' in q) c.add(q.error.message, q.error.range ?? at, q.error.message.startsWith('Cannot redefine'));
 
@@ -165,6 +228,22 @@ export function specFromModel(
             }
             const v = scalar(a.value, key, c);
             if (v !== undefined) autoscaling[key] = v;
+        }
+    }
+    for (const key of Object.keys(imageFields)) {
+        if (key in autoscaling) {
+            const msg = `TypeError: vastai.data.deployment.DeploymentConfig() got multiple values for keyword argument '${key}'`;
+            c.add(msg, model.image?.call.range ?? at, true);
+        }
+    }
+    for (const [what, v] of [
+        ['storage', storage],
+        ['ttl', ttl],
+        ...Object.entries(autoscaling),
+        ...Object.entries(imageFields),
+    ] as const) {
+        if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) {
+            c.add(`${what} is an integer too large to send exactly in JSON from here (${v}); use a smaller value`, at);
         }
     }
 
@@ -199,7 +278,7 @@ export function specFromModel(
             useSystemPython: parts.venv === '',
             query: q.entries,
             searchParams: q.searchParams,
-            autoscaling,
+            autoscaling: { ...imageFields, ...autoscaling },
             copies: parts.copies,
             clientOptions,
             configJson,

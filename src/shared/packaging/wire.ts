@@ -2,6 +2,7 @@
  * What the SDK sends about a packaged deployment besides the tarball: the `env` docker-options string and the
  * `PUT /api/v0/deployments/` body (`DeploymentConfig.to_dict()`, `None` dropped).
  */
+import { AUTOSCALING_FIELDS } from '../autoscaling';
 import type { DeploymentSpec, ScalarValue } from './spec';
 
 /** The SDK's default console URL; `VAST_API_URL` is only passed to workers when the URL differs. */
@@ -39,6 +40,24 @@ export function envString(spec: DeploymentSpec, urls: ServiceUrls): string {
     return parts.join(' ');
 }
 
+/** `DeploymentConfig`'s fields in declaration order. */
+const CONFIG_FIELDS = [
+    'name',
+    'image',
+    'file_hash',
+    'file_size',
+    'env',
+    'tag',
+    'search_params',
+    'storage',
+    'ttl',
+    'version_label',
+    'docker_login_user',
+    'docker_login_pass',
+    'docker_login_repo',
+    ...AUTOSCALING_FIELDS,
+];
+
 /** The PUT body, field order of `DeploymentConfig`, nulls dropped. */
 export type PutBody = Record<string, ScalarValue>;
 
@@ -47,9 +66,9 @@ export function putBody(spec: DeploymentSpec, fileHash: string, fileSize: number
     const body: Record<string, ScalarValue | undefined> = {
         name: spec.name,
         image: spec.image,
-        env: envString(spec, urls),
         file_hash: fileHash,
         file_size: fileSize,
+        env: envString(spec, urls),
         tag: spec.tag,
         search_params: spec.searchParams,
         storage: spec.storage,
@@ -58,7 +77,11 @@ export function putBody(spec: DeploymentSpec, fileHash: string, fileSize: number
         ...spec.dockerLogin,
         ...spec.autoscaling,
     };
+    // `dataclasses.asdict` order: the dataclass's fields, whatever order the keywords came in.
     const out: PutBody = {};
-    for (const [k, v] of Object.entries(body)) if (v !== null && v !== undefined) out[k] = v;
+    for (const k of CONFIG_FIELDS) {
+        const v = body[k];
+        if (v !== null && v !== undefined) out[k] = v;
+    }
     return out;
 }

@@ -83,8 +83,9 @@ function findDeployments(index: SourceIndex, bindings: Bindings, ctx: EvalContex
                 otherCalls: [],
             };
             const args = model.call.args;
-            const name = args.find((a) => a.name === 'name') ?? (args[0]?.name === undefined ? args[0] : undefined);
-            const tag = args.find((a) => a.name === 'tag') ?? (args[1]?.name === undefined ? args[1] : undefined);
+            // Keywords only: in deploy mode the first positional parameters are api_key and ttl.
+            const name = args.find((a) => a.name === 'name');
+            const tag = args.find((a) => a.name === 'tag');
             if (name) model.name = name.value;
             if (tag) model.tag = tag.value;
             out.push({ model, start: found.start });

@@ -7,6 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { PyValue, QueryOp, QueryTerm } from '../model';
 import { gpuConstant } from '../vocabulary';
 import { evalBinary, evalUnary } from './arithmetic';
+import { intValue, parseIntLiteral } from './numbers';
 import { QUERY_MODULE, type Bindings } from './imports';
 import { namedChildren, parentOf, rangeOf, type SourceIndex } from './nodes';
 import { decodeStringLiteral } from './strings';
@@ -233,14 +234,10 @@ function number(node: Node): PyValue {
     if (text.endsWith('j')) return dynamic(node); // complex
     if (node.type === 'float') {
         const value = Number(text);
-        return Number.isNaN(value) ? dynamic(node) : { kind: 'float', value, range };
+        return Number.isFinite(value) ? { kind: 'float', value, range } : dynamic(node);
     }
-    let value: number;
-    if (text.startsWith('0x')) value = parseInt(text.slice(2), 16);
-    else if (text.startsWith('0o')) value = parseInt(text.slice(2), 8);
-    else if (text.startsWith('0b')) value = parseInt(text.slice(2), 2);
-    else value = Number(text);
-    return Number.isNaN(value) ? dynamic(node) : { kind: 'int', value, range };
+    const big = parseIntLiteral(text);
+    return big === undefined ? dynamic(node) : intValue(big, range);
 }
 
 /**

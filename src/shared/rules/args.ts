@@ -70,6 +70,24 @@ export function checkCall(
             checkValue(arg.value, param.types, param.literal ?? false, `${param.name}=`, out);
         } else if (spec.varKwargs) {
             checkValue(arg.value, spec.varKwargs, spec.literalArgs ?? false, `${arg.name}=`, out);
+        } else if (spec.swallowsKwargs) {
+            const hint = closest(
+                arg.name,
+                spec.params.filter((p) => !p.rejected).map((p) => p.name),
+            );
+            const msg =
+                `${spec.label} has no parameter \`${arg.name}\`: the SDK accepts it in **kwargs and ignores it ` +
+                `without a word${hint ? `. Did you mean \`${hint}\`?` : '.'}`;
+            const fixes: Fix[] = [removeFix(call, arg, lines)];
+            if (hint && arg.nameRange) {
+                fixes.unshift({
+                    title: `Rename to \`${hint}\``,
+                    kind: 'quickfix',
+                    isPreferred: true,
+                    edits: [{ range: arg.nameRange, newText: hint }],
+                });
+            }
+            out.push(problem('ignored-keyword', msg, arg.nameRange ?? arg.range, { fixes }));
         } else {
             const known = spec.params.filter((p) => !p.rejected).map((p) => p.name);
             const hint = closest(arg.name, known);

@@ -73,6 +73,10 @@ export const CODES = {
         severity: 'warning',
         doc: 'get_context(X) names a class that is not registered with @app.context().',
     },
+    'ignored-keyword': {
+        severity: 'warning',
+        doc: "A keyword Deployment(...) does not know: the SDK's **kwargs swallows it silently (a typo is lost).",
+    },
     'unknown-gpu-name': { severity: 'warning', doc: 'A gpu_name value the SDK vocabulary does not know.' },
     'suspicious-units': {
         severity: 'warning',

@@ -30,6 +30,8 @@ export interface SdkCall {
     varKwargs?: ValueType[];
     /** Positional/variadic values must be literal for Deploy. */
     literalArgs?: boolean;
+    /** Unknown keywords are accepted and dropped (`**kwargs` that nothing reads): a warning, not an error. */
+    swallowsKwargs?: boolean;
 }
 
 const str: ValueType[] = ['str'];
@@ -42,9 +44,11 @@ const int: ValueType[] = ['int', 'none'];
  * and passes `name, tag, version_label` to the base class. Serve mode is `(*args, **kwargs)` into the base class, so a
  * positional argument means `api_key` on the client but `name` on the worker: positional arguments are reported.
  * `progress`/`startup_timeout` exist in later SDKs; older ones swallow them in `**kwargs`, so they are accepted.
+ * Any other keyword is swallowed the same way, silently: reported as a warning with "did you mean".
  */
 export const DEPLOYMENT_CALL: SdkCall = {
     label: 'Deployment(...)',
+    swallowsKwargs: true,
     params: [
         { name: 'name', types: optStr, literal: true },
         { name: 'tag', types: str, literal: true },
@@ -95,6 +99,8 @@ export const IMAGE_CALL: SdkCall = {
         // Passwords usually come from the environment on purpose: no dynamic-value nagging there.
         { name: 'docker_login_pass', types: str },
         { name: 'docker_login_repo', types: str, literal: true },
+        // Image(worker_port=(number, type_)) replaces the default (3000, "tcp").
+        { name: 'worker_port', types: ['any'], literal: true },
     ],
 };
 

@@ -58,8 +58,9 @@ void describe('analysis fixtures', () => {
             benchmarks: [],
             image: "image('img:2')",
             imageVariable: undefined,
-            name: "'second'",
-            tag: "'b'",
+            // Positional arguments are api_key and ttl in deploy mode, never the name and tag.
+            name: undefined,
+            tag: undefined,
             imageCalls: ["env(K='v')"],
             autoscaling: ['configure_autoscaling(min_load=1)', 'configure_autoscaling(max_workers=3)'],
         });

@@ -44,9 +44,9 @@ void describe('evaluation', () => {
         ]);
         assert.deepEqual(s.runs, ['echo hi', ['python', '-c', 'print(1)']]);
         assert.deepEqual(s.ports, [
-            { port: 3000, type: 'tcp' },
-            { port: 8000, type: 'tcp' },
-            { port: 9000, type: 'udp' },
+            { port: '3000', type: 'tcp' },
+            { port: '8000', type: 'tcp' },
+            { port: '9000', type: 'udp' },
         ]);
         assert.deepEqual(s.autoscaling, { max_workers: 8, min_load: 1.5, autoscaler_instance: 'alpha' });
         assert.deepEqual(s.dockerLogin, { docker_login_user: 'u' });
