@@ -12,6 +12,7 @@ import { runEmulator } from './commands/emulator';
 import { runMachines } from './commands/machines';
 import { runLogs, runStatus, runStopStart, runTeardown } from './commands/manage';
 import { runPackage } from './commands/package';
+import { runServe } from './commands/serve';
 import { CliFailure, COMMON_HELP, UsageError, type Io } from './common';
 
 type Command = (argv: string[], io: Io) => Promise<number>;
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
     teardown: { run: runTeardown, summary: 'delete a deployment (by file, name or id)' },
     stop: { run: (a, io) => runStopStart(a, io, 'stop'), summary: 'keep the deployment, workers inactive' },
     start: { run: (a, io) => runStopStart(a, io, 'start'), summary: 'make a stopped deployment active again' },
+    serve: { run: runServe, summary: 'deploy to the local emulator and redeploy on every save' },
     emulator: { run: runEmulator, summary: 'run the local Vast emulator on 127.0.0.1' },
 };
 

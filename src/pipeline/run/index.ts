@@ -23,3 +23,4 @@ export {
 } from './load';
 export { callFunction, defaultHistoryFile, PayloadHistory, type CallOutcome, type CallRequest } from './call';
 export { marketInput, searchMachines, type MarketInput, type MarketResult } from './market';
+export { ServeSession, type ServeEvent, type ServeOptions } from './serve';
