@@ -9,9 +9,10 @@ with tarfile.open(sys.argv[1], 'r:gz') as tf:
         data = tf.extractfile(m).read() if m.isfile() else b''
         entries.append([m.name, oct(m.mode), m.uid, m.gid, m.uname, m.gname, m.size,
                         hashlib.sha256(data).hexdigest(), m.type.decode(), m.linkname])
-    tf.extractall(sys.argv[2], filter='data')
+    if sys.argv[2]:
+        tf.extractall(sys.argv[2], filter='data')
 extracted = {}
-for root, dirs, files in os.walk(sys.argv[2]):
+for root, dirs, files in os.walk(sys.argv[2]) if sys.argv[2] else []:
     for f in files:
         p = os.path.join(root, f)
         with open(p, 'rb') as fh:
@@ -22,6 +23,7 @@ print(json.dumps({'entries': entries, 'extracted': extracted}))
 /** `[name, mode, uid, gid, uname, gname, size, sha256, type, linkname]`, as in expected.json plus type/linkname. */
 export type PyTarEntry = [string, string, number, number, string, string, number, string, string, string];
 
+/** `extractTo` '' lists the entries without extracting. */
 export function readWithPython(
     tarball: string,
     extractTo: string,

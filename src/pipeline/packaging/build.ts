@@ -6,7 +6,7 @@ import type { Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEPLOYMENT_ARCNAME, hashHead } from './hash';
+import { DEPLOYMENT_ARCNAME, hashHead, hashPlan } from './hash';
 import { ParallelGzipWriter } from './parallelGzip';
 import type { PackagePlan } from './plan';
 import { tarHeader, tarTrailer, padding, type TarHeaderInfo } from './tarHeader';
@@ -14,7 +14,7 @@ import { tarHeader, tarTrailer, padding, type TarHeaderInfo } from './tarHeader'
 /** One entry of the built archive, in archive order. */
 export interface BuiltEntry {
     name: string;
-    type: 'file' | 'dir' | 'symlink';
+    type: 'file' | 'dir' | 'symlink' | 'hardlink';
     mode: number;
     size: number;
 }
@@ -99,8 +99,14 @@ export async function buildPlan(plan: PackagePlan, options: BuildOptions = {}): 
         tarBytes += size + n;
         if (n > 0) await gz.write(Buffer.alloc(n));
     };
+    // One pass hashes on the way when the archive order is the hash order; otherwise (a folder listed unsorted by
+    // the file system) the hash reads the files a second time, in sorted order, while the archive is written.
+    const hashed = plan.entries.filter((e) => e.hashed);
+    const onTheWay = hashed.length === plan.hashOrder.length && hashed.every((e, i) => e === plan.hashOrder[i]);
+    const separate = onTheWay ? undefined : hashPlan(plan, options.signal);
+    separate?.catch(() => undefined); // awaited below; a failure must not be an unhandled rejection meanwhile
     try {
-        const hash = hashHead(plan, module);
+        const hash = onTheWay ? hashHead(plan, module) : undefined;
         const config = Buffer.from(plan.spec.configJson, 'utf8');
         await put({ name: './config.json', type: 'file', mode: 0o644, size: config.length, mtime: 0 });
         await gz.write(config);
@@ -115,18 +121,19 @@ export async function buildPlan(plan: PackagePlan, options: BuildOptions = {}): 
                 await put({ name: e.arcname, type: 'dir', mode: e.mode, size: 0, mtime: e.mtime });
                 continue;
             }
-            hash.update(e.arcname, 'utf8');
-            if (e.kind === 'symlink') {
-                // The SDK archives the link itself (tarfile.gettarinfo uses lstat) but hashes the target's bytes.
+            if (e.hashed) hash?.update(e.arcname, 'utf8');
+            if (e.kind === 'symlink' || e.kind === 'hardlink') {
+                // The SDK archives the link itself (tarfile.gettarinfo uses lstat; a second name of an archived
+                // inode is a hard link entry) but hashes the content it points to.
                 await put({
                     name: e.arcname,
-                    type: 'symlink',
+                    type: e.kind,
                     mode: e.mode,
                     size: 0,
                     mtime: e.mtime,
                     linkname: e.linkname,
                 });
-                hashFileSync(hash, e.path);
+                if (e.hashed && hash) hashFileSync(hash, e.path);
                 done += e.size;
                 continue;
             }
@@ -134,7 +141,7 @@ export async function buildPlan(plan: PackagePlan, options: BuildOptions = {}): 
             const src = fs.openSync(e.path, 'r');
             try {
                 await gz.writeFromFile(src, e.size, (piece) => {
-                    hash.update(piece);
+                    hash?.update(piece);
                     done += piece.length;
                     report(e.arcname);
                 });
@@ -147,7 +154,8 @@ export async function buildPlan(plan: PackagePlan, options: BuildOptions = {}): 
         const { outputBytes } = await gz.end();
         report('', true);
         fs.closeSync(fd);
-        return { filePath, fileHash: hash.digest('hex'), fileSize: outputBytes, entries };
+        const fileHash = hash ? hash.digest('hex') : await (separate as Promise<string>);
+        return { filePath, fileHash, fileSize: outputBytes, entries };
     } catch (err) {
         await gz.close();
         try {

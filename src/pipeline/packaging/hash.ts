@@ -1,6 +1,6 @@
 /**
  * `file_hash` without building the archive (the SDK's `compute_deployment_hash`): SHA-256 over the config JSON,
- * `./deployment.py` + the filtered file, then every copied file's archive name + content, in walk order. Reads are
+ * `./deployment.py` + the filtered file, then every copied file's archive name + content, in sorted walk order. Reads are
  * double-buffered (the next read runs on the thread pool while this one is hashed), so hashing a large tree runs at
  * SHA-256 speed.
  */
@@ -8,14 +8,13 @@ import { createHash, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { filterIgnoredLines } from '../../shared/packaging';
 import { PackagingAbortedError } from './parallelGzip';
-import type { PackagePlan } from './plan';
+import { DEPLOYMENT_ARCNAME, type PackagePlan } from './plan';
 
 const READ_SIZE = 1 << 20;
 /** Below this a file is read in one synchronous call (async overhead would dominate). */
 const SMALL_FILE = 1 << 20;
 
-/** The archive name of the deployment module, as the SDK names it. */
-export const DEPLOYMENT_ARCNAME = './deployment.py';
+export { DEPLOYMENT_ARCNAME };
 
 /** Starts the hash: config JSON, then `./deployment.py` and the filtered module bytes. */
 export function hashHead(plan: PackagePlan, moduleBytes: Uint8Array): Hash {
@@ -52,9 +51,8 @@ async function hashFile(h: Hash, p: string, size: number, bufs: [Buffer, Buffer]
 export async function hashPlan(plan: PackagePlan, signal?: AbortSignal): Promise<string> {
     const h = hashHead(plan, fs.readFileSync(plan.deploymentPath));
     const bufs: [Buffer, Buffer] = [Buffer.allocUnsafe(READ_SIZE), Buffer.allocUnsafe(READ_SIZE)];
-    for (const e of plan.entries) {
+    for (const e of plan.hashOrder) {
         if (signal?.aborted) throw new PackagingAbortedError();
-        if (e.kind === 'dir') continue;
         h.update(e.arcname, 'utf8');
         await hashFile(h, e.path, e.size, bufs);
     }

@@ -6,7 +6,7 @@
 
 export const BLOCK = 512;
 
-export type TarType = 'file' | 'dir' | 'symlink';
+export type TarType = 'file' | 'dir' | 'symlink' | 'hardlink';
 
 export interface TarHeaderInfo {
     /** Archive name as the SDK writes it (`./assets/a.txt`, `/opt/model.bin`); a `/` is added for directories. */
@@ -20,7 +20,7 @@ export interface TarHeaderInfo {
     linkname?: string;
 }
 
-const TYPEFLAG: Record<TarType, string> = { file: '0', dir: '5', symlink: '2' };
+const TYPEFLAG: Record<TarType, string> = { file: '0', dir: '5', symlink: '2', hardlink: '1' };
 const MAX_OCTAL_11 = 0o77777777777;
 
 function writeString(buf: Buffer, off: number, len: number, s: string): void {
