@@ -116,8 +116,9 @@ function comparePut(sdk: Record<string, unknown>, ours: Record<string, unknown>,
         const a = sdk[k];
         const b = ours[k];
         if (k === 'env' && typeof a === 'string' && typeof b === 'string') {
-            if (show(envParts(a)) !== show(envParts(b)))
+            if (show(envParts(a)) !== show(envParts(b))) {
                 diffs.push({ kind: 'put.env', detail: `SDK ${a} | ours ${b}` });
+            }
         } else if (show(a) !== show(b)) {
             diffs.push({ kind: `put.${k}`, detail: `SDK ${show(a)} | ours ${show(b)}` });
         }
@@ -181,8 +182,9 @@ export function classify(sdk: SdkCapture, ours: OurRun): Outcome {
     const sdkRefuses = sdk.error !== null;
     if (ours.code !== 0) {
         if (sdkRefuses) return { cls: 'both-refuse', reason: ours.reason, sdkError: sdk.error ?? undefined, diffs: [] };
-        if (sdk.put === null)
+        if (sdk.put === null) {
             return { cls: 'both-refuse', reason: ours.reason, sdkError: 'the SDK sent nothing', diffs: [] };
+        }
         return { cls: 'we-refuse', reason: ours.reason, diffs: [] };
     }
     if (sdkRefuses) {

@@ -353,8 +353,9 @@ function queryTerm(g: Gen, voc: Vocabulary, used: Set<string>): string {
     const col = r.pick(columns);
     used.add(col);
     if (r.chance(0.1)) return `${g.int()} < ${col}`;
-    if (r.chance(0.15))
+    if (r.chance(0.15)) {
         return `${col}.in_([${r.some(['"US"', '"CA"', '"a b"', '1', '2.5', 'True'], 1, 3).join(', ')}])`;
+    }
     const v = r.pick([g.number(), g.number(), '"x y"', 'True', 'False', 'None', g.str('word')]);
     return `${col} ${r.pick(ops)} ${v}`;
 }
@@ -486,9 +487,9 @@ export function generateCase(seed: number, exclude: readonly Feature[] = []): Ca
                 const other: Stmt = { t: 'chain', head: 'image', calls: [imageCall(g, copySources, voc, used)] };
                 if (shape === 0) body.push({ t: 'block', head: 'if DEBUG:', body: [stmt] });
                 else if (shape === 1) body.push({ t: 'block', head: 'if not DEBUG:', body: [stmt], orelse: [other] });
-                else if (shape === 2)
+                else if (shape === 2) {
                     body.push({ t: 'block', head: `if N > ${g.int()}:`, body: [stmt], orelse: [other] });
-                else if (shape === 3) {
+                } else if (shape === 3) {
                     body.push({ t: 'block', head: 'def setup():', body: [stmt] });
                     if (r.chance(0.5)) body.push({ t: 'line', text: 'setup()' });
                 } else if (shape === 4) body.push({ t: 'block', head: 'for _i in range(2):', body: [stmt] });
@@ -497,8 +498,9 @@ export function generateCase(seed: number, exclude: readonly Feature[] = []): Ca
                 body.push({ t: 'chain', head: 'image', calls: [c] });
             }
         }
-        if (g.can('rebinding', 0.05))
+        if (g.can('rebinding', 0.05)) {
             body.push({ t: 'call', head: 'image = app.image', args: [g.str('word'), g.int()] });
+        }
     }
     // Each keyword once: a repeated keyword argument is a SyntaxError before the SDK runs.
     const scaling = () =>
@@ -510,8 +512,9 @@ export function generateCase(seed: number, exclude: readonly Feature[] = []): Ca
     if (r.chance(0.93)) {
         body.push({ t: 'call', head: 'app.configure_autoscaling', args: scaling() });
         if (r.chance(0.2)) body.push({ t: 'call', head: 'app.configure_autoscaling', args: scaling() });
-        if (g.can('dict-splat', 0.1))
+        if (g.can('dict-splat', 0.1)) {
             body.push({ t: 'call', head: 'app.configure_autoscaling', args: [`**{"min_load": ${g.int()}}`] });
+        }
         if (r.chance(0.02)) body.push({ t: 'call', head: 'app.configure_autoscaling', args: ['max_wrkers=3'] });
     }
     body.push({ t: 'line', text: 'app.ensure_ready()' });

@@ -52,9 +52,11 @@ async function main(): Promise<void> {
         },
     });
     const exclude = (values.exclude ?? '').split(',').filter((x) => x !== '') as Feature[];
-    for (const f of exclude)
-        if (!(FEATURES as readonly string[]).includes(f))
+    for (const f of exclude) {
+        if (!(FEATURES as readonly string[]).includes(f)) {
             throw new Error(`unknown feature ${f}; one of ${FEATURES.join(', ')}`);
+        }
+    }
     const o: DiffRunOptions = {
         n: Number(positionals[0] ?? 500),
         seed: Number(values.seed),
@@ -65,10 +67,12 @@ async function main(): Promise<void> {
     const workers = new CaptureWorkers(o.jobs);
     const started = Date.now();
     o.onResult = (r, done) => {
-        if (done % 25 === 0 || done === o.n)
+        if (done % 25 === 0 || done === o.n) {
             process.stderr.write(`diff-sdk: ${done}/${o.n} (${Math.round((Date.now() - started) / 1000)} s)\n`);
-        if (r.outcome.cls === 'mismatch')
+        }
+        if (r.outcome.cls === 'mismatch') {
             process.stderr.write(`  mismatch seed ${r.case.seed}: ${r.outcome.diffs[0]?.kind}\n`);
+        }
     };
     try {
         const results = await runMany(o, workers, root);
