@@ -145,6 +145,9 @@ export interface DeploymentModel {
     /** Statically read `name=`/`tag=` keywords (undefined when absent; `dynamic` kind when not literal). */
     name?: PyValue;
     tag?: PyValue;
+    /** Statements the reader cannot follow exactly (inside a loop, `try`, an `if` it cannot evaluate...): Deploy
+     * refuses, naming the line and the reason. `reasonRange` is the loop/condition/call that makes it so. */
+    unfollowable?: { message: string; range: Range; reasonRange: Range }[];
     /** `app.name = ...`, `app.tag = ...`, `app.version_label = ...` at module level after construction (last wins). */
     attributes?: Partial<Record<'name' | 'tag' | 'version_label', PyValue>>;
     remotes: RemoteFunction[];

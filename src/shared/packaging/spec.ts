@@ -131,6 +131,9 @@ export function specFromModel(
             apiKey.range,
         );
     }
+    for (const u of model.unfollowable ?? []) {
+        c.add(`Cannot follow ${u.message}. Deploy refuses rather than guess what Python would do.`, u.range);
+    }
     if (model.remotes.length === 0) c.add(SDK_ERRORS.notBound, at, true);
     if (!model.image) c.add(SDK_ERRORS.noImage, at, true);
     const nameValue = model.attributes?.name ?? ctor.named.get('name');

@@ -9,7 +9,7 @@ import { gpuConstant } from '../vocabulary';
 import { evalBinary, evalUnary } from './arithmetic';
 import { intValue, parseIntLiteral } from './numbers';
 import { QUERY_MODULE, type Bindings } from './imports';
-import { namedChildren, parentOf, rangeOf, type SourceIndex } from './nodes';
+import { namedChildren, parentOf, rangeOf, sameNode, type SourceIndex } from './nodes';
 import { decodeStringLiteral } from './strings';
 import { queryColumnOf } from './queryColumns';
 
@@ -247,19 +247,54 @@ function number(node: Node): PyValue {
 export function moduleConstant(index: SourceIndex, name: string): Node | undefined {
     let found: Node | undefined;
     let count = 0;
-    for (const id of index.identifiers(name, '=')) {
+    for (const id of index.identifiers(name)) {
         const parent = parentOf(id);
-        const stmt = parent ? parentOf(parent) : null;
-        if (!parent || stmt?.type !== 'expression_statement' || (stmt ? parentOf(stmt) : null)?.type !== 'module') {
+        if (parent?.type === 'global_statement' || parent?.type === 'nonlocal_statement') return undefined;
+        if (parent?.type !== 'assignment' && parent?.type !== 'augmented_assignment') {
+            // Other bindings (`for NAME in`, `with ... as NAME`, `import NAME`, unpacking...) make it not constant.
+            if (bindsName(id)) return undefined;
             continue;
         }
-        if (parent.type === 'assignment' && parent.childForFieldName('left')?.id === id.id) {
-            const right = parent.childForFieldName('right');
-            count++;
-            found = right && right.type !== 'assignment' ? right : undefined;
-        } else if (parent.type === 'augmented_assignment' && parent.childForFieldName('left')?.id === id.id) {
-            count += 2;
-        }
+        if (parent.childForFieldName('left')?.id !== id.id || inLocalScope(parent)) continue;
+        const stmt = parentOf(parent);
+        const atTop = stmt?.type === 'expression_statement' && parentOf(stmt)?.type === 'module';
+        // A binding under `if`/`for`/... at module level may or may not run: the name is not a constant then.
+        if (parent.type === 'augmented_assignment' || !atTop) return undefined;
+        const right = parent.childForFieldName('right');
+        count++;
+        found = right && right.type !== 'assignment' ? right : undefined;
     }
     return count === 1 ? found : undefined;
+}
+
+/** True inside a function, lambda or class body, where assignments bind local names. */
+function inLocalScope(node: Node): boolean {
+    for (let n = parentOf(node); n; n = parentOf(n)) {
+        if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return true;
+    }
+    return false;
+}
+
+/** Name positions that bind at module scope other than `NAME = ...`. */
+function bindsName(id: Node): boolean {
+    if (inLocalScope(id)) return false;
+    const parent = parentOf(id);
+    if (!parent) return false;
+    switch (parent.type) {
+        case 'for_statement':
+        case 'for_in_clause':
+            return sameNode(parent.childForFieldName('left'), id);
+        case 'as_pattern_target':
+        case 'pattern_list':
+        case 'tuple_pattern':
+        case 'list_pattern':
+        case 'dotted_name':
+        case 'aliased_import':
+        case 'named_expression':
+        case 'function_definition':
+        case 'class_definition':
+            return true;
+        default:
+            return false;
+    }
 }

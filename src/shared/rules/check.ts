@@ -59,6 +59,13 @@ function checkDeployment(dep: DeploymentModel, ctx: FileRuleContext, lines: Line
     for (const fn of dep.remotes) checkRemote(fn, lines, out);
     checkBenchmarkCount(dep, lines, out);
     checkDeployPrerequisites(dep, lines, out);
+    for (const u of dep.unfollowable ?? []) {
+        out.push(
+            problem('cannot-follow', `Deploy will refuse this file: cannot follow ${u.message}.`, u.range, {
+                related: [{ range: u.reasonRange, message: 'this is what the editor cannot follow' }],
+            }),
+        );
+    }
     checkContexts(dep, lines, out);
     if (dep.image) checkImage(dep.image, ctx, lines, out);
     for (const call of dep.autoscalingCalls) checkCall(call, AUTOSCALING_CALL, lines, out);

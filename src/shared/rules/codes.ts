@@ -73,6 +73,10 @@ export const CODES = {
         severity: 'warning',
         doc: 'get_context(X) names a class that is not registered with @app.context().',
     },
+    'cannot-follow': {
+        severity: 'warning',
+        doc: 'A call in a loop, try, or under a condition the editor cannot evaluate: Deploy refuses the file.',
+    },
     'ignored-keyword': {
         severity: 'warning',
         doc: "A keyword Deployment(...) does not know: the SDK's **kwargs swallows it silently (a typo is lost).",
