@@ -25,6 +25,8 @@ const programs = [
     { entryPoints: ['src/extension/heavy.ts'], outfile: 'dist/extensionHeavy.js', external: ['vscode'] },
     { entryPoints: ['src/language-server/main.ts'], outfile: 'dist/server.js' },
     { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+    // The emulator reads uploads in a worker thread (src/emulator/uploadCheck.ts loads it from next to the bundle).
+    { entryPoints: ['src/emulator/uploadCheckWorker.ts'], outfile: 'dist/uploadCheckWorker.js' },
 ];
 
 /** Files the bundles load at run time, next to them in dist/ so the .vsix works offline. */

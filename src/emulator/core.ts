@@ -7,7 +7,8 @@ import type { WorkerManager, WorkerRt } from './workers';
 
 export interface CoreOptions {
     allowWorkers: boolean;
-    maxBodyBytes: number;
+    /** Time budget for reading one upload; undefined: by its size (uploadCheck.ts). */
+    uploadCheckBudgetMs?: number;
 }
 
 export class EmulatorCore {

@@ -61,7 +61,7 @@ export function send(res: ServerResponse, reply: Reply): void {
 }
 
 /** The key a call carries: `Authorization: Bearer <key>` first, then `?api_key=`. */
-export function keyOf(req: Req): string | undefined {
+export function keyOf(req: Pick<Req, 'headers' | 'query'>): string | undefined {
     const auth = req.headers.authorization;
     if (typeof auth === 'string' && auth.startsWith('Bearer ')) {
         const k = auth.slice('Bearer '.length).trim();

@@ -1,64 +1,34 @@
 /**
  * The presigned store: `POST /__s3/vast-deployments` (multipart form, like an S3 presigned POST: fields first, then
  * `file`) and `GET /__s3/vast-deployments/<key>?X-Amz-Expires=..&X-Amz-Signature=..` (download). No API key, as
- * with S3; the policy signature and expiry are checked. Errors are S3-style XML.
+ * with S3; the policy (signature, expiry, key, exact size) is what decides, as on S3. The upload streams to disk;
+ * the archive is then read off the request path (uploadCheck.ts) within the deployment's `storage` and a time
+ * budget. A content hash that differs from `file_hash` is a warning in the deployment's log, never a refusal.
+ * Errors are S3-style XML.
  */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import type { EmulatorCore } from './core';
 import type { Reply } from './http';
-import { now } from './state';
-import { readTarGz, sdkHashOfEntries, TarballError } from './tarball';
+import { boundaryOf, readMultipart } from './multipart';
+import { now, type VersionRec } from './state';
+import { checkUpload, defaultBudgetMs, MAX_ENTRIES } from './uploadCheck';
 
 const xml = (status: number, code: string, message: string): Reply => ({
     status,
     contentType: 'application/xml',
-    text: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+    text: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error>`,
 });
 
-interface Part {
-    name: string;
-    filename?: string;
-    data: Buffer;
-}
+const escapeXml = (s: string): string => s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
 
-function parseMultipart(body: Buffer, contentType: string | undefined): Part[] | undefined {
-    const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType ?? '');
-    if (!m || !/^multipart\/form-data/i.test(contentType ?? '')) return undefined;
-    const boundary = Buffer.from(`--${m[1] ?? m[2]}`);
-    const parts: Part[] = [];
-    let pos = body.indexOf(boundary);
-    while (pos >= 0) {
-        const start = pos + boundary.length;
-        if (body.subarray(start, start + 2).toString() === '--') break;
-        const next = body.indexOf(boundary, start);
-        if (next < 0) return undefined;
-        const chunk = body.subarray(start + 2, next - 2); // skip CRLF after boundary and before the next one
-        const sep = chunk.indexOf('\r\n\r\n');
-        if (sep < 0) return undefined;
-        const headers = chunk.subarray(0, sep).toString('utf8');
-        const disp = /content-disposition:[^\r\n]*?\bname="([^"]*)"(?:[^\r\n]*?\bfilename="([^"]*)")?/i.exec(headers);
-        if (!disp) return undefined;
-        parts.push({ name: disp[1]!, filename: disp[2], data: chunk.subarray(sep + 4) });
-        pos = next;
-    }
-    return parts;
-}
-
-export function uploadBlob(core: EmulatorCore, body: Buffer, contentType: string | undefined): Reply {
-    const parts = parseMultipart(body, contentType);
-    if (!parts) {
-        return xml(
-            400,
-            'MalformedPOSTRequest',
-            'The body of your POST request is not well-formed multipart/form-data.',
-        );
-    }
-    const fileIdx = parts.findIndex((p) => p.name === 'file');
-    if (fileIdx < 0) return xml(400, 'InvalidArgument', 'POST requires exactly one file upload per request.');
-    const fields = new Map(parts.slice(0, fileIdx).map((p) => [p.name, p.data.toString('utf8')]));
+/** The version a presigned POST's fields may write, or the S3 refusal. */
+function versionForPolicy(core: EmulatorCore, fields: Map<string, string>): { signed: VersionRec } | { refuse: Reply } {
     const policy = fields.get('policy');
     const key = fields.get('key');
     if (!policy || !key || fields.get('x-amz-signature') !== core.hmac(policy)) {
-        return xml(403, 'AccessDenied', 'Invalid according to Policy: Policy Condition failed');
+        return { refuse: xml(403, 'AccessDenied', 'Invalid according to Policy: Policy Condition failed') };
     }
     let conditions: unknown[];
     let expiration: string;
@@ -68,37 +38,128 @@ export function uploadBlob(core: EmulatorCore, body: Buffer, contentType: string
             expiration: string;
         });
     } catch {
-        return xml(403, 'AccessDenied', 'Invalid Policy: Invalid JSON.');
+        return { refuse: xml(403, 'AccessDenied', 'Invalid Policy: Invalid JSON.') };
     }
     if (Date.parse(expiration) < Date.now()) {
-        return xml(403, 'AccessDenied', 'Invalid according to Policy: Policy expired.');
+        return { refuse: xml(403, 'AccessDenied', 'Invalid according to Policy: Policy expired.') };
     }
     if (!conditions.some((c) => JSON.stringify(c) === JSON.stringify({ key }))) {
-        return xml(403, 'AccessDenied', 'Invalid according to Policy: Policy Condition failed: ["eq", "$key"]');
+        return {
+            refuse: xml(403, 'AccessDenied', 'Invalid according to Policy: Policy Condition failed: ["eq", "$key"]'),
+        };
     }
+    const range = conditions.find((c) => Array.isArray(c) && c[0] === 'content-length-range') as
+        [string, number, number] | undefined;
     const version = [...core.store.versions.values()].find((v) => v.s3_key === key);
-    if (!version || version.status === 'evicted') return xml(403, 'AccessDenied', 'Access Denied');
-    const file = parts[fileIdx]!.data;
-    if (file.length < version.file_size) {
-        return xml(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size');
+    if (!version || version.status === 'evicted' || !range) {
+        return { refuse: xml(403, 'AccessDenied', 'Access Denied') };
     }
-    if (file.length > version.file_size) {
-        return xml(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
+    // The size the policy was signed for (a later PUT may have asked for another size under a new policy).
+    return { signed: { ...version, file_size: range[2] } };
+}
+
+export async function uploadBlob(core: EmulatorCore, raw: IncomingMessage): Promise<Reply> {
+    const boundary = boundaryOf(raw.headers['content-type']);
+    if (!boundary) {
+        return xml(
+            400,
+            'MalformedPOSTRequest',
+            'The body of your POST request is not well-formed multipart/form-data.',
+        );
     }
-    let hash: string;
+    let signed: VersionRec | undefined;
+    let incoming: fs.promises.FileHandle | undefined;
+    const tmp = core.store.incomingPath();
+    const sha = createHash('sha256');
     try {
-        hash = sdkHashOfEntries(readTarGz(file));
-    } catch (e) {
-        const why = e instanceof TarballError ? e.message : 'unreadable tarball';
-        return xml(400, 'BadDigest', `The uploaded content is not a deployment tarball: ${why}.`);
+        const outcome = await readMultipart<Reply>(raw, boundary, async (fields) => {
+            const v = versionForPolicy(core, fields);
+            if ('refuse' in v) return v;
+            signed = v.signed;
+            const max = v.signed.file_size;
+            incoming = await fs.promises.open(tmp, 'wx', 0o600);
+            const fh = incoming;
+            return {
+                max,
+                write: async (chunk) => {
+                    sha.update(chunk);
+                    await fh.write(chunk);
+                },
+            };
+        });
+        switch (outcome.kind) {
+            case 'refused':
+                return outcome.reply;
+            case 'malformed':
+                return xml(
+                    400,
+                    'MalformedPOSTRequest',
+                    `The body of your POST request is not well-formed: ${outcome.why}.`,
+                );
+            case 'noFile':
+                return xml(400, 'InvalidArgument', 'POST requires exactly one file upload per request.');
+            case 'tooLarge':
+                return xml(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
+            case 'done':
+                if (outcome.size < signed!.file_size) {
+                    return xml(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size');
+                }
+        }
+        await incoming!.sync();
+        await incoming!.close();
+        incoming = undefined;
+        return await storeUpload(core, signed!, tmp, sha.digest('hex'));
+    } finally {
+        await incoming?.close();
+        fs.rmSync(tmp, { force: true });
+        // Whatever the client still sends is read and dropped (never buffered).
+        if (!raw.complete) raw.resume();
     }
-    if (hash !== version.file_hash) {
-        return xml(400, 'BadDigest', 'The SDK hash of the uploaded content did not match file_hash.');
+}
+
+/** Reads the stored upload off the request path, then makes it the version's blob. */
+async function storeUpload(core: EmulatorCore, signed: VersionRec, tmp: string, blobSha: string): Promise<Reply> {
+    const dep = core.store.deployments.get(signed.deployment_id);
+    const storageBytes = Math.round((dep?.storage ?? 50) * 1e9);
+    const check = await checkUpload(
+        tmp,
+        { maxUnpackedBytes: storageBytes, maxEntries: MAX_ENTRIES },
+        core.options.uploadCheckBudgetMs ?? defaultBudgetMs(signed.file_size),
+    );
+    if (!check.ok) {
+        const why = `The uploaded deployment tarball was refused: ${check.message}`;
+        switch (check.problem) {
+            case 'too_big':
+                return xml(
+                    400,
+                    'EntityTooLarge',
+                    `${why}, beyond the deployment's storage (storage=${dep?.storage ?? 50} GB).`,
+                );
+            case 'busy':
+                return xml(503, 'SlowDown', `${why}. Try again in a moment.`);
+            case 'timeout':
+                return xml(400, 'RequestTimeout', `${why}.`);
+            default:
+                return xml(400, 'InvalidArgument', `${why}.`);
+        }
     }
-    version.blob = core.store.putBlob(file);
+    // The version may have been deleted or evicted while the check ran.
+    const version = core.store.versions.get(signed.id);
+    if (!version || version.status === 'evicted' || !dep || !core.store.deployments.has(dep.id)) {
+        return xml(403, 'AccessDenied', 'Access Denied');
+    }
+    const recomputed = check.hash;
+    if ('why' in recomputed) {
+        core.workers.log(dep.endpoint_id, `[upload] warning: the SDK hash could not be recomputed: ${recomputed.why}`);
+    } else if (recomputed.hash !== version.file_hash) {
+        core.workers.log(
+            dep.endpoint_id,
+            `[upload] warning: the uploaded content hashes to ${recomputed.hash}, not the file_hash ${version.file_hash} the PUT declared (stored anyway, as Vast does)`,
+        );
+    }
+    version.blob = core.store.adoptBlob(tmp, blobSha);
     version.status = 'uploaded';
-    const dep = core.store.deployments.get(version.deployment_id);
-    if (dep && (dep.current_version_id === null || version.id > dep.current_version_id)) {
+    if (dep.current_version_id === null || version.id > dep.current_version_id) {
         dep.current_version_id = version.id;
         if (version.action === 'hard_update') core.workers.restartAll(dep);
         else core.workers.reconcile(dep);
@@ -113,12 +174,13 @@ export function downloadUrl(core: EmulatorCore, s3Key: string): string {
     return `${core.baseUrl}/__s3/vast-deployments/${s3Key}?X-Amz-Expires=${expires}&X-Amz-Signature=${sig}`;
 }
 
-export function downloadBlob(core: EmulatorCore, s3Key: string, query: URLSearchParams): Reply | Buffer {
+/** The stored file to stream back, or the S3 refusal. */
+export function downloadBlob(core: EmulatorCore, s3Key: string, query: URLSearchParams): Reply | { file: string } {
     const expires = Number(query.get('X-Amz-Expires'));
     if (!(expires > now()) || query.get('X-Amz-Signature') !== core.hmac(`${s3Key}\n${expires}`)) {
         return xml(403, 'AccessDenied', 'Request has expired or the signature does not match');
     }
     const v = [...core.store.versions.values()].find((x) => x.s3_key === s3Key);
-    const data = v?.blob ? core.store.blob(v.blob) : undefined;
-    return data ?? xml(404, 'NoSuchKey', 'The specified key does not exist.');
+    const file = v?.blob ? core.store.blobPath(v.blob) : undefined;
+    return file ? { file } : xml(404, 'NoSuchKey', 'The specified key does not exist.');
 }

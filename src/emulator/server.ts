@@ -34,6 +34,8 @@ export interface EmulatorOptions {
     maxWorkers?: number;
     /** Bearer token of the admin API (`/__emulator/...`); generated when not given. */
     adminToken?: string;
+    /** Time budget for reading one upload (default: 30 s + 1 s per 10 MB); beyond it the upload is refused. */
+    uploadCheckBudgetMs?: number;
     /** Folder holding the Python shim (`vastai/`, `vast_emulator/`); found next to the bundle by default. */
     shimDir?: string;
 }
@@ -120,7 +122,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         store,
         workers,
         faults,
-        { allowWorkers: options.allowWorkers ?? true, maxBodyBytes: 512 * 1024 * 1024 },
+        { allowWorkers: options.allowWorkers ?? true, uploadCheckBudgetMs: options.uploadCheckBudgetMs },
         apiKeys,
         adminToken,
     );
@@ -221,64 +223,124 @@ async function handle(core: EmulatorCore, raw: IncomingMessage, res: ServerRespo
             }
         }
     }
-    let body: Buffer;
-    try {
-        body = await readBody(raw, core.options.maxBodyBytes);
-    } catch {
-        send(res, apiError(413, 'too_large', 'Request body too large'));
+    const p = url.pathname;
+    if (method === 'POST' && p === '/__s3/vast-deployments') {
+        const reply = await uploadBlob(core, raw);
+        core.store.flushIfDirty();
+        send(res, reply);
         return;
     }
-    const req: Req = { method, path: url.pathname, query: url.searchParams, headers: raw.headers, body, raw };
-    const reply = dispatch(core, req);
-    if (Buffer.isBuffer(reply)) {
-        res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': reply.length });
-        res.end(reply);
-    } else {
-        send(res, reply);
+    const gate = admit(core, method, p, raw.headers, url.searchParams);
+    if ('status' in gate) {
+        raw.resume(); // drop the body unread
+        send(res, gate);
+        return;
     }
+    let body: Buffer;
+    try {
+        body = await readBody(raw, gate.limit);
+    } catch {
+        raw.resume();
+        send(res, apiError(413, 'too_large', `The request body is larger than ${gate.limit} bytes`));
+        return;
+    }
+    const reply = gate.route({ method, path: p, query: url.searchParams, headers: raw.headers, body, raw });
+    // Acknowledge only what is on disk (a kill -9 right after the answer loses nothing).
+    core.store.flushIfDirty();
+    if ('file' in reply) sendFile(res, reply.file);
+    else send(res, reply);
 }
 
-function dispatch(core: EmulatorCore, req: Req): Reply | Buffer {
-    const { path: p, method } = req;
-    if (p.startsWith('/__emulator/')) return admin(core, req);
-    if (p.startsWith('/__s3/vast-deployments')) {
-        if (method === 'POST' && p === '/__s3/vast-deployments') {
-            return uploadBlob(core, req.body, req.headers['content-type']);
-        }
-        if (method === 'GET') return downloadBlob(core, p.slice('/__s3/vast-deployments/'.length), req.query);
+function sendFile(res: ServerResponse, file: string): void {
+    const stream = fs.createReadStream(file);
+    stream.once('open', () => {
+        res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': fs.statSync(file).size });
+        stream.pipe(res);
+    });
+    stream.once('error', () => {
+        if (!res.headersSent) send(res, apiError(404, 'not_found', 'The stored file is gone'));
+        else res.destroy();
+    });
+}
+
+const KiB = 1024;
+/** Body limits per kind of route; the caller is known before any body is read wherever the key is in the headers. */
+const LIMITS = { admin: 64 * KiB, console: 1024 * KiB, autoscaler: 256 * KiB, download: 0 };
+
+interface Gate {
+    limit: number;
+    route: (req: Req) => Reply | { file: string };
+}
+
+/** Who may call what, decided from the method, path and headers alone; the body is read only after this. */
+function admit(
+    core: EmulatorCore,
+    method: string,
+    p: string,
+    headers: IncomingMessage['headers'],
+    query: URLSearchParams,
+): Gate | Reply {
+    const key = keyOf({ headers, query });
+    if (p.startsWith('/__emulator/')) {
+        if (key !== core.adminToken) return apiError(401, 'not_authorized', 'Admin token required.');
+        return { limit: LIMITS.admin, route: (req) => admin(core, req) };
     }
-    const asReply = autoscalerRoute(core, req);
-    if (asReply) return asReply;
-    const key = keyOf(req);
+    if (p.startsWith('/__s3/vast-deployments/') && method === 'GET') {
+        const s3Key = p.slice('/__s3/vast-deployments/'.length);
+        return { limit: LIMITS.download, route: (req) => downloadBlob(core, s3Key, req.query) };
+    }
+    if (!p.startsWith('/api/')) {
+        // The autoscaler's routes carry the endpoint key in their JSON body: a small limit before it is known.
+        return {
+            limit: LIMITS.autoscaler,
+            route: (req) =>
+                autoscalerRoute(core, req) ??
+                consoleAuthError(core, key) ??
+                apiError(404, 'not_found', `No such API: ${method} ${p}`),
+        };
+    }
     const dl = /^\/api\/v0\/deployment\/(\d+)\/download_url\/$/.exec(p);
-    if (dl && method === 'GET' && key) {
-        const w = core.workers.byToken(key);
-        if (w) {
-            // A worker's container key: the tarball of the version that worker runs.
-            const v = core.store.versions.get(w.versionId);
-            if (w.deploymentId !== Number(dl[1]) || !v?.blob) return apiError(404, 'not_found', 'Deployment not found');
-            return json(200, { success: true, download_url: downloadUrl(core, v.s3_key) });
-        }
+    const w = dl && method === 'GET' && key ? core.workers.byToken(key) : undefined;
+    if (w) {
+        // A worker's container key: the tarball of the version that worker runs.
+        return {
+            limit: LIMITS.download,
+            route: () => {
+                const v = core.store.versions.get(w.versionId);
+                if (w.deploymentId !== Number(dl![1]) || !v?.blob) {
+                    return apiError(404, 'not_found', 'Deployment not found');
+                }
+                return json(200, { success: true, download_url: downloadUrl(core, v.s3_key) });
+            },
+        };
     }
+    const refused = consoleAuthError(core, key);
+    if (refused) return refused;
+    const user = core.userOfKey(key!)!;
+    return {
+        limit: LIMITS.console,
+        route: (req) =>
+            marketRoute(req) ??
+            consoleRoute(core, req, user) ??
+            apiError(404, 'not_found', `No such API: ${method} ${p}`),
+    };
+}
+
+/** 401/403 for a call without a valid console key; undefined when the key is a user's. */
+function consoleAuthError(core: EmulatorCore, key: string | undefined): Reply | undefined {
     if (!key) return apiError(401, 'not_authorized', 'API key not provided as bearer token.');
-    const user = core.userOfKey(key);
-    if (!user) {
-        const isEndpointKey = [...core.store.endpoints.values()].some((e) => e.api_key === key);
-        return isEndpointKey
-            ? apiError(
-                  403,
-                  'not_authorized',
-                  'Authorization Error. Check that you have proper privileges to perform this action.',
-              )
-            : apiError(401, 'not_authorized', 'Invalid API key.');
-    }
-    return (
-        marketRoute(req) ?? consoleRoute(core, req, user) ?? apiError(404, 'not_found', `No such API: ${method} ${p}`)
-    );
+    if (core.userOfKey(key)) return undefined;
+    const isEndpointKey = [...core.store.endpoints.values()].some((e) => e.api_key === key);
+    return isEndpointKey
+        ? apiError(
+              403,
+              'not_authorized',
+              'Authorization Error. Check that you have proper privileges to perform this action.',
+          )
+        : apiError(401, 'not_authorized', 'Invalid API key.');
 }
 
 function admin(core: EmulatorCore, req: Req): Reply {
-    if (keyOf(req) !== core.adminToken) return apiError(401, 'not_authorized', 'Admin token required.');
     if (req.path === '/__emulator/faults') {
         if (req.method === 'GET') return json(200, { success: true, faults: core.faults.list() });
         if (req.method === 'DELETE') {

@@ -88,6 +88,7 @@ export class Store {
     uploadSecret: string;
     private nextId = 1;
     private saveTimer: NodeJS.Timeout | undefined;
+    private dirty = false;
     private readonly blobDir: string;
 
     constructor(
@@ -95,7 +96,12 @@ export class Store {
         scratchDir: string,
     ) {
         this.blobDir = path.join(stateDir ?? scratchDir, 'blobs');
-        fs.mkdirSync(this.blobDir, { recursive: true });
+        fs.mkdirSync(this.blobDir, { recursive: true, mode: 0o700 });
+        fs.chmodSync(this.blobDir, 0o700);
+        // Uploads that never finished (a crash mid-upload) are not kept.
+        for (const f of fs.readdirSync(this.blobDir)) {
+            if (f.startsWith('incoming-')) fs.rmSync(path.join(this.blobDir, f), { force: true });
+        }
         const file = stateDir ? path.join(stateDir, 'state.json') : undefined;
         if (file && fs.existsSync(file)) {
             const p = JSON.parse(fs.readFileSync(file, 'utf8')) as Persisted;
@@ -120,6 +126,7 @@ export class Store {
 
     /** Schedules a write of state.json (no-op without a state folder). */
     changed(): void {
+        this.dirty = true;
         if (!this.stateDir || this.saveTimer) return;
         this.saveTimer = setTimeout(() => {
             this.saveTimer = undefined;
@@ -142,21 +149,42 @@ export class Store {
             endpoints: [...this.endpoints.values()],
             workergroups: [...this.workergroups.values()],
         };
+        // Write, fsync, rename, fsync the folder: a crash leaves the old state or the new one, never a torn file.
         const file = path.join(this.stateDir, 'state.json');
-        fs.writeFileSync(file + '.tmp', JSON.stringify(p), { mode: 0o600 });
+        const fd = fs.openSync(file + '.tmp', 'w', 0o600);
+        try {
+            fs.writeFileSync(fd, JSON.stringify(p));
+            fs.fsyncSync(fd);
+        } finally {
+            fs.closeSync(fd);
+        }
         fs.renameSync(file + '.tmp', file);
+        syncDir(this.stateDir);
+        this.dirty = false;
     }
 
-    putBlob(data: Buffer): string {
-        const sha = createHash('sha256').update(data).digest('hex');
-        const file = path.join(this.blobDir, `${sha}.tar.gz`);
-        if (!fs.existsSync(file)) fs.writeFileSync(file, data);
+    /** Persists now if anything changed: called before a mutating request is acknowledged. */
+    flushIfDirty(): void {
+        if (this.dirty) this.flush();
+    }
+
+    /** A fresh path for an upload being received (beside the blobs, so adopting it is a rename). */
+    incomingPath(): string {
+        return path.join(this.blobDir, `incoming-${randomBytes(8).toString('hex')}`);
+    }
+
+    /** Moves a received, fsynced upload into the store under the sha256 of its bytes. */
+    adoptBlob(file: string, sha: string): string {
+        const dest = path.join(this.blobDir, `${sha}.tar.gz`);
+        if (fs.existsSync(dest)) fs.rmSync(file, { force: true });
+        else fs.renameSync(file, dest);
+        syncDir(this.blobDir);
         return sha;
     }
 
-    blob(sha: string): Buffer | undefined {
+    blobPath(sha: string): string | undefined {
         const file = path.join(this.blobDir, `${sha}.tar.gz`);
-        return fs.existsSync(file) ? fs.readFileSync(file) : undefined;
+        return fs.existsSync(file) ? file : undefined;
     }
 
     versionsOf(deploymentId: number): VersionRec[] {
@@ -168,7 +196,27 @@ export class Store {
         this.deployments.delete(d.id);
         this.endpoints.delete(d.endpoint_id);
         this.workergroups.delete(d.workergroup_id);
-        for (const v of this.versionsOf(d.id)) this.versions.delete(v.id);
+        const blobs = new Set<string>();
+        for (const v of this.versionsOf(d.id)) {
+            this.versions.delete(v.id);
+            if (v.blob) blobs.add(v.blob);
+        }
+        // Blobs are shared by content: remove those no other version holds.
+        for (const v of this.versions.values()) if (v.blob) blobs.delete(v.blob);
+        for (const sha of blobs) fs.rmSync(path.join(this.blobDir, `${sha}.tar.gz`), { force: true });
         this.changed();
+    }
+}
+
+/** fsync a folder so a rename in it survives a crash (no-op where folders cannot be opened, as on Windows). */
+function syncDir(dir: string): void {
+    let fd: number | undefined;
+    try {
+        fd = fs.openSync(dir, 'r');
+        fs.fsyncSync(fd);
+    } catch {
+        // best effort
+    } finally {
+        if (fd !== undefined) fs.closeSync(fd);
     }
 }

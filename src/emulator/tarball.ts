@@ -1,89 +1,281 @@
 /**
- * Reads an uploaded deployment tarball (gzip tar) and recomputes the SDK's `file_hash` from its contents, the way
- * `vastai/serverless/remote/utils.py::compute_deployment_hash` feeds SHA-256: config JSON, `./deployment.py`
- * (with `#!VAST_IGNORE_CHANGES` lines dropped), then each copy (files by archive name, directories walked with
- * sorted names).
+ * Reads an uploaded deployment tarball (gzip tar, parsed by the `tar` package) within a size budget and recomputes
+ * the SDK's `file_hash` from its contents, the way `vastai/serverless/remote/utils.py::compute_deployment_hash` feeds
+ * SHA-256: config JSON, the deployment (`./deployment.py`, or every `.py` of a `./deployment` package, with
+ * `#!VAST_IGNORE_CHANGES` lines dropped), then each copy (files by archive name, directories walked with sorted
+ * names). Symlinks and hard links count with the content they point to, as the SDK opens them to hash.
+ *
+ * Everything here is synchronous and meant for the upload check's worker thread (uploadCheck.ts): file contents go
+ * to a spool file, never to memory, and the gzip input is fed in small reads so a bomb never inflates far at once.
  */
-import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { createHash, type Hash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { list, type ReadEntry } from 'tar';
 
-export interface TarEntry {
+export type EntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'other';
+
+export interface ScannedEntry {
+    /** The archive name as stored (`./config.json`, `/opt/model.bin`), without a directory's trailing slash. */
     name: string;
-    type: 'file' | 'dir' | 'other';
-    mode: number;
-    data: Buffer;
+    type: EntryType;
+    /** Link target for symlinks and hard links. */
+    link: string;
+    /** Where the file's bytes are in the spool, and how many. */
+    offset: number;
+    size: number;
 }
 
-/** Thrown when the upload is not a readable gzip tar. */
-export class TarballError extends Error {}
-
-function field(block: Buffer, start: number, len: number): string {
-    const raw = block.subarray(start, start + len);
-    const nul = raw.indexOf(0);
-    return (nul >= 0 ? raw.subarray(0, nul) : raw).toString('utf8');
+export interface ScanLimits {
+    /** Refuse when the files add up to more than this many bytes (the deployment's `storage`). */
+    maxUnpackedBytes: number;
+    maxEntries: number;
 }
 
-function octal(block: Buffer, start: number, len: number): number {
-    const s = field(block, start, len).trim();
-    return s === '' ? 0 : parseInt(s, 8);
-}
+export type TarballProblem = 'unreadable' | 'too_big' | 'too_many';
 
-function paxPath(data: Buffer): string | undefined {
-    let i = 0;
-    while (i < data.length) {
-        const sp = data.indexOf(0x20, i);
-        if (sp < 0) break;
-        const len = parseInt(data.subarray(i, sp).toString('ascii'), 10);
-        if (!Number.isFinite(len) || len <= 0) break;
-        const rec = data.subarray(sp + 1, i + len - 1).toString('utf8');
-        const eq = rec.indexOf('=');
-        if (rec.slice(0, eq) === 'path') return rec.slice(eq + 1);
-        i += len;
+/** Thrown when the upload is not a readable gzip tar, or exceeds a limit. */
+export class TarballError extends Error {
+    constructor(
+        readonly problem: TarballProblem,
+        message: string,
+    ) {
+        super(message);
     }
-    return undefined;
 }
 
-/** Lists a .tar.gz: ustar, GNU long names and pax `path` records. */
-export function readTarGz(gz: Buffer): TarEntry[] {
-    let tar: Buffer;
-    try {
-        tar = gunzipSync(gz);
-    } catch {
-        throw new TarballError('not a gzip file');
-    }
-    const entries: TarEntry[] = [];
-    let off = 0;
-    let longName: string | undefined;
-    while (off + 512 <= tar.length) {
-        const header = tar.subarray(off, off + 512);
-        if (header.every((b) => b === 0)) break;
-        const size = octal(header, 124, 12);
-        const typeflag = String.fromCharCode(header[156] ?? 0x30);
-        const data = tar.subarray(off + 512, off + 512 + size);
-        if (data.length < size) throw new TarballError('truncated tar entry');
-        off += 512 + Math.ceil(size / 512) * 512;
-        if (typeflag === 'L') {
-            longName = field(data, 0, data.length);
-            continue;
+/** Small reads: a gzip bomb inflates at most ~1000x one read at a time. */
+const READ_SIZE = 32 * 1024;
+
+const TYPES: Record<string, EntryType> = {
+    File: 'file',
+    OldFile: 'file',
+    ContiguousFile: 'file',
+    Directory: 'dir',
+    SymbolicLink: 'symlink',
+    Link: 'hardlink',
+};
+
+/** Lists a .tar.gz file; each file's bytes are appended to `spoolFd`. */
+export function scanTarball(file: string, spoolFd: number, limits: ScanLimits): ScannedEntry[] {
+    const entries: ScannedEntry[] = [];
+    let spooled = 0;
+    let failure: TarballError | undefined;
+    const onReadEntry = (e: ReadEntry): void => {
+        if (failure) return;
+        if (entries.length >= limits.maxEntries) {
+            failure = new TarballError('too_many', `the archive has more than ${limits.maxEntries} entries`);
+            throw failure;
         }
-        if (typeflag === 'x') {
-            longName = paxPath(data) ?? longName;
-            continue;
-        }
-        if (typeflag === 'g') continue;
-        const prefix = field(header, 345, 155);
-        const base = field(header, 0, 100);
-        const name = longName ?? (prefix ? `${prefix}/${base}` : base);
-        longName = undefined;
-        const type = typeflag === '0' || typeflag === '\0' ? 'file' : typeflag === '5' ? 'dir' : 'other';
-        entries.push({
-            name: type === 'dir' ? name.replace(/\/+$/, '') : name,
+        const type = TYPES[e.type] ?? 'other';
+        const entry: ScannedEntry = {
+            name: type === 'dir' ? e.path.replace(/(.)\/+$/, '$1') : e.path,
             type,
-            mode: octal(header, 100, 8),
-            data,
+            link: e.linkpath ?? '',
+            offset: spooled,
+            size: 0,
+        };
+        entries.push(entry);
+        if (type !== 'file') return;
+        e.on('data', (chunk: Buffer) => {
+            if (spooled + chunk.length > limits.maxUnpackedBytes) {
+                failure = new TarballError(
+                    'too_big',
+                    `its files add up to more than ${formatBytes(limits.maxUnpackedBytes)} unpacked`,
+                );
+                throw failure;
+            }
+            fs.writeSync(spoolFd, chunk, 0, chunk.length, spooled);
+            spooled += chunk.length;
+            entry.size += chunk.length;
         });
+    };
+    let warning: string | undefined;
+    try {
+        list({
+            file,
+            sync: true,
+            strict: true,
+            maxReadSize: READ_SIZE,
+            // Vast's worker (Python's tarfile) takes any ratio: the storage limit decides, as it would on disk.
+            maxDecompressionRatio: Infinity,
+            onReadEntry,
+            onwarn: (_code: string, message: string | Error) => {
+                warning ??= typeof message === 'string' ? message : message.message;
+            },
+        });
+    } catch (e) {
+        if (failure) throw failure;
+        if (e instanceof TarballError) throw e;
+        throw new TarballError('unreadable', `it is not a readable gzip tar archive (${errorText(e)})`);
     }
+    if (failure) throw failure;
+    if (warning) throw new TarballError('unreadable', `it is not a readable gzip tar archive (${warning})`);
+    if (entries.length === 0) throw new TarballError('unreadable', 'it is not a gzip tar archive with any entry');
     return entries;
+}
+
+function errorText(e: unknown): string {
+    return e instanceof Error ? e.message : String(e);
+}
+
+export function formatBytes(n: number): string {
+    if (n >= 1e9) return `${+(n / 1e9).toFixed(2)} GB`;
+    if (n >= 1e6) return `${+(n / 1e6).toFixed(2)} MB`;
+    return `${n} bytes`;
+}
+
+/** Reads a spooled entry's bytes in chunks. */
+export type ContentReader = (e: ScannedEntry, onChunk: (b: Buffer) => void) => void;
+
+export function spoolReader(spoolFd: number): ContentReader {
+    const buf = Buffer.alloc(1024 * 1024);
+    return (e, onChunk) => {
+        for (let done = 0; done < e.size;) {
+            const n = fs.readSync(spoolFd, buf, 0, Math.min(buf.length, e.size - done), e.offset + done);
+            if (n <= 0) throw new Error('the spool file is shorter than expected');
+            onChunk(buf.subarray(0, n));
+            done += n;
+        }
+    };
+}
+
+/** The SDK hash of a scanned tarball, or why it cannot be recomputed (a link leaving the archive, no module). */
+export function sdkHashOfScan(entries: ScannedEntry[], read: ContentReader): { hash: string } | { why: string } {
+    try {
+        return { hash: hashEntries(entries, read) };
+    } catch (e) {
+        if (e instanceof HashUnknown) return { why: e.message };
+        throw e;
+    }
+}
+
+class HashUnknown extends Error {}
+
+/** Python's `sorted()` on str: code point order, which is UTF-8 byte order (not JS's UTF-16 order). */
+const byCodePoint = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** Archive names as one namespace: `./a/../b` and `b` are the same file. */
+const normal = (name: string): string => {
+    const n = path.posix.normalize(name);
+    return n.startsWith('./') ? n.slice(2) : n;
+};
+
+/** The content an entry stands for: a file's own bytes, or (following links inside the archive) its target's. */
+function contentEntry(e: ScannedEntry, latest: Map<string, ScannedEntry>): ScannedEntry {
+    let cur = e;
+    for (let hops = 0; hops < 40; hops++) {
+        if (cur.type === 'file') return cur;
+        if (cur.type !== 'symlink' && cur.type !== 'hardlink') break;
+        const target =
+            cur.type === 'hardlink' || cur.link.startsWith('/')
+                ? normal(cur.link)
+                : normal(path.posix.join(path.posix.dirname(cur.name), cur.link));
+        const next = latest.get(target);
+        if (!next) throw new HashUnknown(`${e.name} links to ${cur.link}, which is not in the archive`);
+        cur = next;
+    }
+    throw new HashUnknown(`${e.name} is not a regular file or a link to one`);
+}
+
+const isUnder = (name: string, dir: string): boolean => name.startsWith(dir.endsWith('/') ? dir : dir + '/');
+
+interface Copy {
+    root: ScannedEntry;
+    members: ScannedEntry[];
+    seen: Set<string>;
+}
+
+/**
+ * Copies recovered from the archive layout: the SDK writes a copied folder as its directory entry followed by
+ * everything under it, so a folder copy is a directory entry plus the run of entries under it that follows; a
+ * name seen twice in that run (an overlapping copy) or an entry outside it starts the next copy.
+ */
+function recoverCopies(entries: ScannedEntry[]): Copy[] {
+    const copies: Copy[] = [];
+    let open: Copy | undefined;
+    for (const e of entries) {
+        if (open && isUnder(e.name, open.root.name) && !open.seen.has(e.name)) {
+            open.seen.add(e.name);
+            open.members.push(e);
+            continue;
+        }
+        open = undefined;
+        const copy: Copy = { root: e, members: [], seen: new Set() };
+        copies.push(copy);
+        if (e.type === 'dir') open = copy;
+    }
+    return copies;
+}
+
+function hashEntries(entries: ScannedEntry[], read: ContentReader): string {
+    // A name stored twice (overlapping copies) is the same file: keep a regular file over a link to it.
+    const latest = new Map<string, ScannedEntry>();
+    for (const e of entries) {
+        const key = normal(e.name);
+        if (latest.get(key)?.type !== 'file' || e.type === 'file') latest.set(key, e);
+    }
+    const [config, ...rest] = entries;
+    if (config?.name !== './config.json' || config.type !== 'file') {
+        throw new HashUnknown('the archive does not start with ./config.json');
+    }
+    const h = createHash('sha256');
+    read(config, (b) => h.update(b));
+    const copies = recoverCopies(rest);
+    const module = copies[0];
+    if (!module || !['./deployment.py', './deployment'].includes(module.root.name)) {
+        throw new HashUnknown('./deployment.py or ./deployment does not follow ./config.json');
+    }
+    for (const copy of copies) {
+        const filter = copy === module;
+        if (copy.root.type === 'dir') {
+            for (const f of walkSorted(copy.root.name, copy.members)) {
+                hashFile(h, f.name, contentEntry(f, latest), read, filter && f.name.endsWith('.py'));
+            }
+        } else if (copy.root.type !== 'other') {
+            hashFile(h, copy.root.name, contentEntry(copy.root, latest), read, filter);
+        }
+    }
+    return h.digest('hex');
+}
+
+/** Above this a module is not comment-filtered in memory: the hash is reported as unknown instead. */
+const MAX_FILTERED_BYTES = 64 * 1024 * 1024;
+
+function hashFile(h: Hash, name: string, content: ScannedEntry, read: ContentReader, filter: boolean): void {
+    h.update(name);
+    if (!filter) {
+        read(content, (b) => h.update(b));
+        return;
+    }
+    if (content.size > MAX_FILTERED_BYTES) throw new HashUnknown(`${name} is too large to check`);
+    const chunks: Buffer[] = [];
+    read(content, (b) => chunks.push(Buffer.from(b)));
+    h.update(filterIgnoredLines(Buffer.concat(chunks)));
+}
+
+/** os.walk order with sorted dirs and files: a folder's files first, then each subfolder in name order. */
+function walkSorted(root: string, members: ScannedEntry[]): ScannedEntry[] {
+    const files = members.filter((m) => m.type !== 'dir');
+    const prefix = root.endsWith('/') ? root : root + '/';
+    const children = new Map<string, ScannedEntry[]>();
+    const here: ScannedEntry[] = [];
+    for (const f of files) {
+        const rel = f.name.slice(prefix.length);
+        const slash = rel.indexOf('/');
+        if (slash < 0) here.push(f);
+        else {
+            const sub = rel.slice(0, slash);
+            let list = children.get(sub);
+            if (!list) children.set(sub, (list = []));
+            list.push(f);
+        }
+    }
+    const out = here.sort((a, b) => byCodePoint(a.name, b.name));
+    for (const sub of [...children.keys()].sort(byCodePoint)) {
+        out.push(...walkSorted(prefix + sub, children.get(sub)!));
+    }
+    return out;
 }
 
 const CLOSE_MULTILINE: Record<string, RegExp> = {
@@ -131,60 +323,22 @@ export function filterIgnoredLines(data: Buffer): Buffer {
     return Buffer.from(kept.join('\n'), 'latin1');
 }
 
-function isUnder(name: string, dir: string): boolean {
-    return name.startsWith(dir + '/');
+export interface TarballCheck {
+    entries: number;
+    unpackedBytes: number;
+    /** The recomputed SDK hash, or why it could not be recomputed. */
+    hash: { hash: string } | { why: string };
 }
 
-/**
- * The SDK hash of a deployment tarball's contents. Copies are recovered from the archive layout: a directory entry
- * that is not inside an earlier copied directory starts a directory copy; a file outside any copied directory is a
- * file copy.
- */
-export function sdkHashOfEntries(entries: TarEntry[]): string {
-    const config = entries.find((e) => e.name === './config.json' && e.type === 'file');
-    const module = entries.find((e) => e.name === './deployment.py' && e.type === 'file');
-    if (!config || !module) throw new TarballError('the tarball has no ./config.json or ./deployment.py');
-    const h = createHash('sha256');
-    h.update(config.data);
-    h.update('./deployment.py');
-    h.update(filterIgnoredLines(module.data));
-    const rest = entries.filter((e) => e !== config && e !== module);
-    const copiedDirs: string[] = [];
-    for (const e of rest) {
-        if (copiedDirs.some((d) => isUnder(e.name, d) || e.name === d)) continue;
-        if (e.type === 'dir') {
-            copiedDirs.push(e.name);
-            for (const f of walkSorted(
-                e.name,
-                rest.filter((x) => x.type === 'file' && isUnder(x.name, e.name)),
-            )) {
-                h.update(f.name);
-                h.update(f.data);
-            }
-        } else if (e.type === 'file') {
-            h.update(e.name);
-            h.update(e.data);
-        }
+/** Scans a .tar.gz with a spool file beside it (removed afterwards) and recomputes the SDK hash. */
+export function checkTarball(file: string, spoolFile: string, limits: ScanLimits): TarballCheck {
+    const fd = fs.openSync(spoolFile, 'w+', 0o600);
+    try {
+        const entries = scanTarball(file, fd, limits);
+        const unpackedBytes = entries.reduce((n, e) => n + e.size, 0);
+        return { entries: entries.length, unpackedBytes, hash: sdkHashOfScan(entries, spoolReader(fd)) };
+    } finally {
+        fs.closeSync(fd);
+        fs.rmSync(spoolFile, { force: true });
     }
-    return h.digest('hex');
-}
-
-/** os.walk order with sorted dirs and files: a folder's files first, then each subfolder in name order. */
-function walkSorted(root: string, files: TarEntry[]): TarEntry[] {
-    const here = files.filter((f) => !f.name.slice(root.length + 1).includes('/'));
-    const subdirs = new Set(
-        files.filter((f) => !here.includes(f)).map((f) => f.name.slice(root.length + 1).split('/')[0]!),
-    );
-    const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-    const out = here.sort((a, b) => cmp(a.name, b.name));
-    for (const d of [...subdirs].sort(cmp)) {
-        const sub = `${root}/${d}`;
-        out.push(
-            ...walkSorted(
-                sub,
-                files.filter((f) => isUnder(f.name, sub)),
-            ),
-        );
-    }
-    return out;
 }

@@ -178,12 +178,13 @@ void describe('emulator: worker lifecycle', () => {
 
     void test('ttl: torn down after ttl seconds without a heartbeat; the heartbeat keeps it', async () => {
         const kept = await deploy(emu.url, K, packCase('basic'), { tag: 'ttl-kept', ttl: 5 });
-        const gone = await deploy(emu.url, K, packCase('basic'), { tag: 'ttl-gone', ttl: 1 });
+        // Beat from the start: the ttl runs from the PUT until the first heartbeat.
         const beat = setInterval(
             () => void call(emu.url, K, 'POST', `/api/v0/deployment/${kept.deployment_id}/heartbeat/`),
             300,
         );
         try {
+            const gone = await deploy(emu.url, K, packCase('basic'), { tag: 'ttl-gone', ttl: 1 });
             await waitFor(
                 'ttl teardown',
                 async () =>
