@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, describe, test, type TestContext } from 'node:test';
 import { createGzip } from 'node:zlib';
 import { Header } from 'tar';
 import { call, tmpDir, type Res } from '../emulator/helpers';
@@ -30,7 +30,8 @@ after(() => {
     for (const c of running) c.kill('SIGKILL');
 });
 
-async function startEmu(options: Record<string, unknown> = {}): Promise<Emu> {
+/** An emulator process of its own for one test (a frozen one must not slow the next test). */
+async function startEmu(t: TestContext, options: Record<string, unknown> = {}): Promise<Emu> {
     const entry = path.join(repoRoot, 'out/src/emulator/server.js');
     const opts = JSON.stringify({ apiKeys: [A, B], maxWorkers: 0, ...options });
     const child = spawn(
@@ -42,6 +43,7 @@ async function startEmu(options: Record<string, unknown> = {}): Promise<Emu> {
         { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     running.push(child);
+    t.after(() => void child.kill('SIGKILL'));
     const url = await new Promise<string>((resolve, reject) => {
         child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
         child.once('exit', (c) => reject(new Error(`the emulator exited (${c})`)));
@@ -97,7 +99,11 @@ async function putAndUpload(emu: Emu, file: string, extra: Record<string, unknow
     const form = new FormData();
     for (const [k, v] of Object.entries(put.json.upload_fields as Record<string, string>)) form.append(k, v);
     form.append('file', await fs.openAsBlob(file), 'deploy.tar.gz');
-    const r = await fetch(put.json.upload_url as string, { method: 'POST', body: form });
+    const r = await fetch(put.json.upload_url as string, {
+        method: 'POST',
+        body: form,
+        signal: AbortSignal.timeout(60_000),
+    });
     return { status: r.status, json: undefined, text: await r.text() };
 }
 
@@ -108,9 +114,17 @@ async function bystanderLatency<T>(emu: Emu, work: () => Promise<T>): Promise<{ 
     const poll = (async () => {
         while (!stop) {
             const t0 = performance.now();
-            const r = await call(emu.url, B, 'GET', '/api/v0/deployments/');
-            assert.equal(r.status, 200);
+            // A frozen server must fail the test, not hang it.
+            const r = await fetch(new URL('/api/v0/deployments/', emu.url), {
+                headers: { authorization: `Bearer ${B}` },
+                signal: AbortSignal.timeout(5000),
+            }).catch(() => undefined);
             worstMs = Math.max(worstMs, performance.now() - t0);
+            if (r?.status !== 200) {
+                worstMs = Infinity;
+                return;
+            }
+            await r.arrayBuffer();
             await new Promise((res) => setTimeout(res, 50));
         }
     })();
@@ -136,7 +150,7 @@ async function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
 
 void describe('adversarial: hostile uploads to the emulator', () => {
     void test('a tar header with a negative size (octal -1000) is answered at once; other accounts never wait', async (t) => {
-        const emu = await startEmu();
+        const emu = await startEmu(t);
         const header = Buffer.alloc(512);
         header.write('evil.txt', 0);
         header.write('0000644\0', 100);
@@ -165,7 +179,7 @@ void describe('adversarial: hostile uploads to the emulator', () => {
     });
 
     void test('a gzip bomb beyond `storage` is refused with a clear error, in bounded memory, without stalling anyone', async (t) => {
-        const emu = await startEmu();
+        const emu = await startEmu(t);
         const file = path.join(tmpDir(), 'bomb.tar.gz');
         const zeros = Buffer.alloc(MB);
         const gz = await makeTarGz(
@@ -190,8 +204,8 @@ void describe('adversarial: hostile uploads to the emulator', () => {
         assert.ok(grew < 120 * MB, `peak memory grew by ${Math.round(grew / MB)} MB`);
     });
 
-    void test('an upload that outlasts its time budget is refused and stops costing anything', async () => {
-        const emu = await startEmu({ uploadCheckBudgetMs: 150 });
+    void test('an upload that outlasts its time budget is refused and stops costing anything', async (t) => {
+        const emu = await startEmu(t, { uploadCheckBudgetMs: 150 });
         const file = path.join(tmpDir(), 'slow.tar.gz');
         const zeros = Buffer.alloc(MB);
         await makeTarGz(file, [{ name: './slow.bin', size: 2048 * MB, chunk: (n) => zeros.subarray(0, n) }]);
@@ -203,7 +217,7 @@ void describe('adversarial: hostile uploads to the emulator', () => {
     });
 
     void test('a large file streams through: memory stays flat whatever the upload size', async (t) => {
-        const emu = await startEmu();
+        const emu = await startEmu(t);
         const file = path.join(tmpDir(), 'large.tar.gz');
         const module = Buffer.from('print(1)\n');
         await makeTarGz(file, [
