@@ -2,7 +2,14 @@
 // rules is logged and turned into an empty result, so a crash never crosses the protocol.
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { FileAnalysis } from '../shared/model';
-import { analyzePython, emptyAnalysis, initPython, PythonDocument } from '../shared/python/analyze';
+import {
+    analyzeBounded,
+    ANALYSIS_BUDGET_MS,
+    emptyAnalysis,
+    initPython,
+    MAX_ANALYSED_CHARS,
+    PythonDocument,
+} from '../shared/python/analyze';
 import { checkFile, checkWorkspace, type FileRuleContext, type Problem, type WorkspaceFile } from '../shared/rules';
 import { FileSystemProbe } from './fsProbe';
 
@@ -11,7 +18,11 @@ export class AnalysisHost {
     readonly fs = new FileSystemProbe();
     private readyPromise: Promise<boolean> | undefined;
 
-    constructor(private readonly log: (m: string) => void) {}
+    constructor(
+        private readonly log: (m: string) => void,
+        /** Time one analysis may take (tests lower it). */
+        readonly budgetMs = ANALYSIS_BUDGET_MS,
+    ) {}
 
     /** Loads the parser; resolves false (logged) when it cannot be loaded. */
     ready(): Promise<boolean> {
@@ -25,9 +36,10 @@ export class AnalysisHost {
         return this.readyPromise;
     }
 
+    /** A file's analysis within the editor's bounds (size, time: see `analyzeBounded`). */
     analyze(text: string, label: string): FileAnalysis {
         try {
-            return analyzePython(text);
+            return analyzeBounded(text, this.budgetMs);
         } catch (err) {
             this.log(`Analysis of ${label} failed: ${errorText(err)}`);
             return emptyAnalysis();
@@ -77,10 +89,16 @@ export class IncrementalDocument {
         private readonly label: string,
         private readonly host: AnalysisHost,
     ) {
+        this.open(text);
+    }
+
+    /** Starts incremental parsing of `text`, unless it is too large to analyse (then each analysis says so). */
+    private open(text: string): void {
+        if (text.length > MAX_ANALYSED_CHARS) return;
         try {
             this.doc = new PythonDocument(text);
         } catch (err) {
-            host.logError(`Incremental parsing of ${label} unavailable`, err);
+            this.host.logError(`Incremental parsing of ${this.label} unavailable`, err);
         }
     }
 
@@ -88,7 +106,15 @@ export class IncrementalDocument {
     update(changes: readonly TextDocumentContentChangeEvent[], newText: string): void {
         this.text = newText;
         this.current = undefined;
-        if (!this.doc) return;
+        if (newText.length > MAX_ANALYSED_CHARS) {
+            this.dispose();
+            return;
+        }
+        if (!this.doc) {
+            // Back under the size limit (or parsing failed before): start again from the full text.
+            this.open(newText);
+            return;
+        }
         try {
             this.doc.update(changes);
             // The LSP text is the truth: if the parsed copy ever differs (clamping rules, a change applied
@@ -108,7 +134,7 @@ export class IncrementalDocument {
         if (this.current) return this.current;
         if (this.doc) {
             try {
-                this.current = this.doc.analyze();
+                this.current = this.doc.analyze(this.host.budgetMs);
                 return this.current;
             } catch (err) {
                 this.host.logError(`Incremental analysis of ${this.label} failed; re-parsing`, err);

@@ -185,7 +185,9 @@ export class Publisher {
     private shouldPublish(e: FileEntry): boolean {
         if (this.workspace.open.has(e.key) || this.published.has(e.key)) return true;
         const a = e.analysis();
-        return a.deployments.length > 0 || a.foreignRemotes.length > 0;
+        return (
+            a.deployments.length > 0 || a.foreignRemotes.length > 0 || (a.notAnalysed !== undefined && a.mentionsVastai)
+        );
     }
 
     private async diagnosticsOf(e: FileEntry): Promise<Diagnostic[]> {

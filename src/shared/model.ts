@@ -190,4 +190,6 @@ export interface FileAnalysis {
     foreignRemotes: { variable: string; module: string; importedName: string; remote: RemoteFunction }[];
     /** `# vast: ignore[code, code]` comments: line -> codes (empty list = every code). */
     ignores: Record<number, string[]>;
+    /** Set when the file was not analysed (too large, or over the time budget): why, in one sentence. */
+    notAnalysed?: string;
 }

@@ -3,12 +3,15 @@
  * `PythonDocument` (incremental, for the language server). Both return the `FileAnalysis` model of `../model`.
  */
 import type { FileAnalysis } from '../model';
-import { analyzeTree } from './analyzeTree';
+import { analyzeIndexed, analyzeTree } from './analyzeTree';
+import { MAX_ANALYSED_CHARS, notAnalysed, overBudget, tooLarge } from './limits';
+import { AnalysisBudgetError, SourceIndex } from './nodes';
 import { parsePython } from './parser';
 
 export { initPython, isPythonReady, PythonNotInitializedError, WasmNotFoundError } from './parser';
 export { PythonDocument, type ContentChange } from './document';
 export { analyzeTree, emptyAnalysis } from './analyzeTree';
+export { ANALYSIS_BUDGET_MS, MAX_ANALYSED_CHARS } from './limits';
 
 /**
  * Analyses Python source text: every deployment that can be read, even mid-edit. Never throws; before
@@ -18,6 +21,25 @@ export function analyzePython(text: string): FileAnalysis {
     const tree = parsePython(text);
     try {
         return analyzeTree(text, tree);
+    } finally {
+        tree.delete();
+    }
+}
+
+/**
+ * `analyzePython` within the editor's bounds: a text over `MAX_ANALYSED_CHARS` is not parsed, and an analysis past
+ * `budgetMs` stops; both give an empty analysis whose `notAnalysed` says why.
+ */
+export function analyzeBounded(text: string, budgetMs: number): FileAnalysis {
+    if (text.length > MAX_ANALYSED_CHARS) return notAnalysed(text, tooLarge(text.length));
+    const tree = parsePython(text);
+    try {
+        const index = new SourceIndex(text, tree);
+        index.limitTime(budgetMs);
+        return analyzeIndexed(index);
+    } catch (err) {
+        if (err instanceof AnalysisBudgetError) return notAnalysed(text, overBudget(budgetMs));
+        throw err;
     } finally {
         tree.delete();
     }

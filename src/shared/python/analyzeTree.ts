@@ -4,7 +4,7 @@ import type { FileAnalysis } from '../model';
 import { readDeployments } from './deployments';
 import { collectVastaiImports, importInfo } from './imports';
 import { readIgnores, readSyntaxErrors } from './ignores';
-import { SourceIndex } from './nodes';
+import { AnalysisBudgetError, SourceIndex } from './nodes';
 
 /** An analysis with nothing in it (for text that does not mention `vastai`, or if analysis itself failed). */
 export function emptyAnalysis(mentionsVastai = false): FileAnalysis {
@@ -22,7 +22,9 @@ export function emptyAnalysis(mentionsVastai = false): FileAnalysis {
 function guard<T>(f: () => T, fallback: T): T {
     try {
         return f();
-    } catch {
+    } catch (err) {
+        // Out of time is not a broken part: the whole analysis stops, and the caller says so.
+        if (err instanceof AnalysisBudgetError) throw err;
         return fallback;
     }
 }

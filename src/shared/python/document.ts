@@ -5,7 +5,8 @@
 import type { Edit, Point, Tree } from 'web-tree-sitter';
 import type { FileAnalysis, Position, Range } from '../model';
 import { analyzeIndexed } from './analyzeTree';
-import { mergeSpans, SourceIndex, type Span } from './nodes';
+import { notAnalysed, overBudget } from './limits';
+import { AnalysisBudgetError, mergeSpans, SourceIndex, type Span } from './nodes';
 import { parsePython } from './parser';
 
 /** An LSP `TextDocumentContentChangeEvent`: a ranged edit, or the whole new text. */
@@ -175,7 +176,10 @@ export class PythonDocument {
             this.changed = this.changed ? mergeSpans(this.changed, span) : span;
             this.tree.edit(edit);
         }
-        const next = parsePython(this.content, this.tree);
+        // With a lone `\r` the parser sees `\n` there (see parsePython), so the edits' rows above do not describe
+        // its tree: parse afresh (rare: old Mac line ends).
+        const loneCR = this.mayHaveCR && hasLoneCR(this.content);
+        const next = parsePython(this.content, loneCR ? undefined : this.tree);
         this.tree.delete();
         this.tree = next;
         this.cached = undefined;
@@ -193,14 +197,24 @@ export class PythonDocument {
         this.cached = undefined;
     }
 
-    /** The analysis of the current text (cached until the next change). Never throws. */
-    analyze(): FileAnalysis {
+    /**
+     * The analysis of the current text (cached until the next change). Never throws. With `budgetMs`, an analysis
+     * still running after that long stops, and the result says so (`notAnalysed`) instead of holding up the caller.
+     */
+    analyze(budgetMs?: number): FileAnalysis {
         if (this.cached) return this.cached;
         const previous =
             this.occurrences && this.changed ? { hits: this.occurrences, change: this.changed } : undefined;
         const index = new SourceIndex(this.content, this.tree, previous);
-        this.cached = analyzeIndexed(index);
-        this.occurrences = index.found;
+        if (budgetMs !== undefined) index.limitTime(budgetMs);
+        try {
+            this.cached = analyzeIndexed(index);
+            this.occurrences = index.found;
+        } catch (err) {
+            if (!(err instanceof AnalysisBudgetError)) throw err;
+            this.cached = notAnalysed(this.content, overBudget(budgetMs ?? 0));
+            this.occurrences = undefined;
+        }
         this.changed = undefined;
         return this.cached;
     }

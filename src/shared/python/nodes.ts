@@ -69,6 +69,17 @@ function isSpace(code: number): boolean {
     return code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 92; // 92: `\` continuation
 }
 
+/** Thrown when an analysis runs past its deadline (see `SourceIndex`); the caller reports it, nothing else does. */
+export class AnalysisBudgetError extends Error {
+    constructor(readonly budgetMs: number) {
+        super(`analysis took longer than ${budgetMs} ms`);
+        this.name = 'AnalysisBudgetError';
+    }
+}
+
+/** Node lookups between two looks at the clock. */
+const CLOCK_EVERY = 128;
+
 /** One text change as a replaced span: `[start, oldEnd)` of the old text became `[start, newEnd)` of the new one. */
 export interface Span {
     start: number;
@@ -105,7 +116,12 @@ function isWord(name: string): boolean {
 export class SourceIndex {
     private readonly cache = new Map<string, number[]>();
     private readonly idCache = new Map<string, Node[]>();
-    private root: Node | undefined;
+    /** Root to the last node `nodeAt` returned. */
+    private readonly path: Node[] = [];
+    private lookups = 0;
+    /** `performance.now()` past which lookups throw `AnalysisBudgetError` (no limit when undefined). */
+    private deadline: number | undefined;
+    private budgetMs = 0;
 
     /** `previous`: the occurrences of the text before one change (an open document); only the changed part is searched. */
     constructor(
@@ -113,6 +129,12 @@ export class SourceIndex {
         readonly tree: Tree,
         private readonly previous?: PreviousOccurrences,
     ) {}
+
+    /** Bounds the analysis using this index: past `budgetMs` from now, node lookups throw `AnalysisBudgetError`. */
+    limitTime(budgetMs: number): void {
+        this.budgetMs = budgetMs;
+        this.deadline = performance.now() + budgetMs;
+    }
 
     /** The occurrences looked up so far, to carry over to the next version of the text (`PreviousOccurrences`). */
     get found(): ReadonlyMap<string, readonly number[]> {
@@ -188,18 +210,32 @@ export class SourceIndex {
         return text[this.skipSpace(i, 1)] === '(';
     }
 
-    /** The smallest node spanning [start, end), its ancestors recorded for `parentOf`. */
+    /**
+     * The smallest node spanning [start, end), its ancestors recorded for `parentOf`. The path to the previous answer
+     * is kept: a lookup climbs it only as far as the first ancestor spanning the new range and descends from there,
+     * so lookups in source order (every caller's order) cost the nodes between two answers, not the depth of each.
+     * Deeply nested code (`f(f(f(...)))` mentioning a name at every level) stays linear instead of quadratic.
+     */
     nodeAt(start: number, end: number): Node | null {
-        this.root ??= this.tree.rootNode;
+        if (this.deadline !== undefined && ++this.lookups % CLOCK_EVERY === 0 && performance.now() > this.deadline) {
+            throw new AnalysisBudgetError(this.budgetMs);
+        }
         let parents = parentMaps.get(this.tree);
         if (!parents) parentMaps.set(this.tree, (parents = new Map()));
-        // Descend from the root; tree-sitter finds each child by offset in wasm, so a lookup costs the depth of the
-        // node, not the number of statements in the file.
-        let node = this.root;
+        const path = this.path;
+        if (path.length === 0) path.push(this.tree.rootNode);
+        while (path.length > 1) {
+            const top = path[path.length - 1] as Node;
+            if (top.startIndex <= start && top.endIndex >= end) break;
+            path.pop();
+        }
+        // tree-sitter finds each child by offset in wasm, so a step costs one level, not the statements of a file.
+        let node = path[path.length - 1] as Node;
         for (;;) {
             const child = node.firstChildForIndex(start);
             if (!child || child.startIndex > start || child.endIndex < end) return node;
             parents.set(child.id, node);
+            path.push(child);
             node = child;
         }
     }

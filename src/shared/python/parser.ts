@@ -78,7 +78,10 @@ export function isPythonReady(): boolean {
  */
 export function parsePython(text: string, oldTree?: Tree): Tree {
     if (!parser) throw new PythonNotInitializedError();
-    const tree = parser.parse(text, oldTree ?? null);
+    // A lone `\r` ends a line in Python (and in LSP), not in tree-sitter's grammar: parse it as `\n`. The length is
+    // the same, so offsets stay the same and rows become LSP lines. (Callers with lone CRs parse without `oldTree`.)
+    const source = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+    const tree = parser.parse(source, oldTree ?? null);
     // parse() only returns null when cancelled or without a language; neither can happen here.
     if (!tree) throw new Error('tree-sitter returned no tree');
     return tree;

@@ -16,10 +16,23 @@ import { invalidSourceProblem, sourceTextProblem } from './source';
 import { LineIndex, at } from './text';
 import type { FileRuleContext, Problem } from './types';
 
+/** The code of the diagnostic for a file the editor did not analyse (too large, out of time). */
+export const NOT_ANALYSED = 'not-analysed';
+
 /** Every problem of one file (before settings and `# vast: ignore` are applied; see `applySettings`). */
 export function checkFile(analysis: FileAnalysis, ctx: FileRuleContext): Problem[] {
     const lines = new LineIndex(ctx.text, ctx.lineStarts);
     const out: Problem[] = [];
+    if (analysis.notAnalysed !== undefined) {
+        // Not a rule of the code table: the editor's own limit (see shared/python/limits.ts), never ignorable.
+        const start = { line: 0, character: 0 };
+        out.push({
+            code: NOT_ANALYSED,
+            severity: 'warning',
+            message: analysis.notAnalysed,
+            range: { start, end: start },
+        });
+    }
     // A file Python refuses to import matters only where it is deployed or imported by a deployment.
     const refused =
         analysis.deployments.length > 0 || analysis.foreignRemotes.length > 0
