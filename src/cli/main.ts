@@ -4,7 +4,7 @@
  */
 import { ApiError, CancelledError, findApiKey, MissingApiKeyError, redact } from '../pipeline/api';
 import { PackagePlanError, PackagingAbortedError } from '../pipeline/packaging';
-import { DeployError, SpecLoadError } from '../pipeline/run';
+import { DeployError, SourceFileError, SpecLoadError } from '../pipeline/run';
 import { runBenchmarkCommand, runInvoke } from './commands/benchmark';
 import { runCheck } from './commands/check';
 import { runDeploy, runPlan } from './commands/deploy';
@@ -48,6 +48,7 @@ ${COMMON_HELP}`;
 /** One line, whatever the error; DeployError adds the state of the deployment. */
 function reason(e: unknown): { line: string; details: string[]; code: number } {
     if (e instanceof CliFailure) return { line: e.message, details: e.details, code: e.exitCode };
+    if (e instanceof SourceFileError) return { line: e.message, details: [], code: 1 };
     if (e instanceof SpecLoadError) return { line: e.message.split('\n')[0]!, details: e.problems, code: 1 };
     if (e instanceof PackagePlanError) {
         return { line: 'cannot package the deployment', details: e.message.split('\n'), code: 1 };

@@ -3,7 +3,6 @@
  * (the same analysis, spec and plan the CLI uses), and the hash-only path for "out of date". vscode-free; loads the
  * Python parser (wasm, next to the bundle) on first use.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DeploymentModel } from '../shared/model';
@@ -40,14 +39,30 @@ function sameStart(a: DeploymentModel['call']['range'], b: DeploymentSummary['ra
 /** Reads the file from disk (what gets packaged), analyses it and plans the package of the listed deployment. */
 export async function prepare(d: DeploymentSummary, workspaceRoot?: string): Promise<Prepared> {
     const file = fileURLToPath(d.uri);
-    const [{ initPython, analyzePython }, { specFromModel }, { planPackage }] = await Promise.all([
-        import('../shared/python/analyze.js'),
+    const [{ fileRefusals }, { SourceFileError }, { specFromModel }, { planPackage }] = await Promise.all([
+        import('../pipeline/run/gate.js'),
+        import('../pipeline/run/sourceFile.js'),
         import('../shared/packaging/spec.js'),
         import('../pipeline/packaging/plan.js'),
     ]);
-    await initPython();
-    const text = await fs.promises.readFile(file, 'utf8');
-    const analysis = analyzePython(text);
+    let gate: Awaited<ReturnType<typeof fileRefusals>>;
+    try {
+        gate = await fileRefusals(file, path.basename(file));
+    } catch (err) {
+        if (err instanceof SourceFileError) throw new PrepareError([{ message: err.message }], file);
+        throw err;
+    }
+    // The shared refusal gate: raw error-level findings, whatever ignore comments and severity settings say.
+    if (gate.refusals.length > 0) {
+        throw new PrepareError(
+            gate.refusals.map((p, i) => ({
+                message: (gate.lines[i] ?? p.message).replace(/^[^:]*:\d+:\d+: /, ''),
+                line: p.range.start.line + 1,
+            })),
+            file,
+        );
+    }
+    const analysis = gate.analysis;
     const model =
         analysis.deployments.find((m) => sameStart(m.call.range, d.range)) ??
         analysis.deployments.find((m) => m.name?.kind === 'str' && m.name.value === d.name) ??

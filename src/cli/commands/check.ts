@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzePython, initPython } from '../../shared/python/analyze';
-import { applySettings, checkFile, checkWorkspace, type PathKind, type Problem } from '../../shared/rules';
+import { applySettings, checkFile, checkWorkspace, type Problem } from '../../shared/rules';
+import { diskRuleContext } from '../../pipeline/run/gate';
 import { fileErrorReason, kindOf, readSourceFile, type SourceFile } from '../../pipeline/run/sourceFile';
 import { COMMON_HELP, emit, parse, UsageError, type Io } from '../common';
 
@@ -68,40 +69,6 @@ function collect(p: string, out: string[], note: (m: string) => void): void {
     }
 }
 
-function statPathFor(file: string) {
-    return (p: string): PathKind => {
-        try {
-            return fs.statSync(path.resolve(path.dirname(file), p)).isDirectory() ? 'dir' : 'file';
-        } catch {
-            // Missing, a link loop, unreadable: the copy rules report it as a missing source.
-            return 'missing';
-        }
-    };
-}
-
-function listFilesFor(file: string) {
-    return (dir: string, limit: number): string[] => {
-        const root = path.resolve(path.dirname(file), dir);
-        const out: string[] = [];
-        const walk = (d: string, rel: string) => {
-            for (const name of fs.readdirSync(d).sort()) {
-                if (out.length >= limit) return;
-                const abs = path.join(d, name);
-                const r = rel ? `${rel}/${name}` : name;
-                const st = fs.lstatSync(abs);
-                if (st.isDirectory()) walk(abs, r);
-                else out.push(r);
-            }
-        };
-        try {
-            walk(root, '');
-        } catch {
-            // An unreadable directory is reported by the copy rules through statPath.
-        }
-        return out;
-    };
-}
-
 export interface FileProblems {
     file: string;
     problems: Problem[];
@@ -130,15 +97,7 @@ export async function checkPaths(
     });
     const cross = checkWorkspace(analysed.map((a) => ({ uri: a.uri, analysis: a.analysis, path: a.file })));
     return analysed.map((a) => {
-        const own = checkFile(a.analysis, {
-            uri: a.uri,
-            path: a.file,
-            relDir: path.relative(cwd, path.dirname(a.file)),
-            text: a.text,
-            statPath: statPathFor(a.file),
-            listFiles: listFilesFor(a.file),
-            ...(a.problem ? { sourceProblem: a.problem } : {}),
-        });
+        const own = checkFile(a.analysis, diskRuleContext(a.file, a.text, a.problem, cwd));
         const all = [...own, ...(cross.get(a.uri) ?? [])].sort(
             (x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character,
         );

@@ -77,7 +77,7 @@ export async function runDeploy(argv: string[], io: Io): Promise<number> {
         return 0;
     }
     const timeout = intFlag('timeout', values.timeout, 1);
-    const spec = await loadDeployment(oneFile(positionals, 'deploy'), values.deployment);
+    const spec = await loadDeployment(oneFile(positionals, 'deploy'), values.deployment, { refuseErrors: true });
     const client = makeClient(values, io, spec);
     const [plan, machines] = await Promise.all([
         computePlan(client, spec, { signal: io.signal }),

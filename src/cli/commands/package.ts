@@ -29,7 +29,7 @@ export async function runPackage(argv: string[], io: Io): Promise<number> {
         return 0;
     }
     const file = oneFile(positionals, 'package');
-    const spec = await loadDeployment(file, values.deployment);
+    const spec = await loadDeployment(file, values.deployment, { refuseErrors: true });
     const urls = urlsFrom(values, io, spec);
     const webserverUrl = urls.webserverUrl ?? DEFAULT_WEBSERVER_URL;
     const autoscalerUrl = resolveAutoscalerUrl(webserverUrl, urls.autoscalerInstance, urls.autoscalerUrl);

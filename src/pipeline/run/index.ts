@@ -24,3 +24,5 @@ export {
 export { callFunction, defaultHistoryFile, PayloadHistory, type CallOutcome, type CallRequest } from './call';
 export { marketInput, searchMachines, type MarketInput, type MarketResult } from './market';
 export { ServeSession, type ServeEvent, type ServeOptions } from './serve';
+export { SourceFileError } from './sourceFile';
+export { fileRefusals, type FileRefusals } from './gate';

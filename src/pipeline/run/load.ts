@@ -1,10 +1,11 @@
 /** Picking one deployment out of a .py file, with refusals as `file:line:col: message` lines. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzePython, initPython } from '../../shared/python/analyze';
 import { benchmarkInputs, type Wire } from '../../shared/serialization';
 import type { RemoteFunction } from '../../shared/model';
 import { loadSpecs, type DeploymentSpec, type SpecError } from '../packaging';
+import { fileRefusals } from './gate';
+import { readSourceFile } from './sourceFile';
 
 /** The file cannot be deployed as written. `problems` are `file:line:col: message` lines. */
 export class SpecLoadError extends Error {
@@ -25,9 +26,26 @@ export function formatSpecError(file: string, e: SpecError): string {
  * Loads the deployment named `name` (its `name=` or its variable) from `file`; without a name the file must hold
  * exactly one. Run as a script, like `python app.py`, so an unnamed deployment is `__main__`.
  */
-export async function loadDeployment(file: string, name?: string): Promise<DeploymentSpec> {
+export async function loadDeployment(
+    file: string,
+    name?: string,
+    options: { refuseErrors?: boolean } = {},
+): Promise<DeploymentSpec> {
     const abs = path.resolve(file);
-    const specs = await loadSpecs(abs, { moduleName: '__main__' });
+    // Read once, as Python would (never blocking on a FIFO; a one-line reason when it cannot be read).
+    const { text } = readSourceFile(abs);
+    if (options.refuseErrors) {
+        // The shared gate: what `check` (or the editor) reports as an error is never packaged.
+        const gate = await fileRefusals(abs, file);
+        if (gate.refusals.length > 0) {
+            throw new SpecLoadError(
+                `${file}: cannot package: ${gate.refusals.length} error${gate.refusals.length === 1 ? '' : 's'} ` +
+                    'that the SDK or a worker would fail on',
+                gate.lines,
+            );
+        }
+    }
+    const specs = await loadSpecs(abs, { text, moduleName: '__main__' });
     if (specs.length === 0) throw new SpecLoadError(`${file}: no Deployment(...) found`);
     const candidates = name === undefined ? specs : specs.filter((s) => s.name === name || s.variable === name);
     if (candidates.length === 0) {
@@ -62,7 +80,7 @@ export interface BenchmarkTarget {
 /** The `@remote` functions of the deployment `spec` read from `file`. */
 async function remotesOf(file: string, spec: DeploymentSpec): Promise<RemoteFunction[]> {
     await initPython();
-    const text = await fs.promises.readFile(path.resolve(file), 'utf8');
+    const { text } = readSourceFile(path.resolve(file));
     const models = analyzePython(text).deployments;
     const model = models.find((d) => (d.name?.kind === 'str' ? d.name.value : '__main__') === spec.name) ?? models[0];
     return model?.remotes ?? [];

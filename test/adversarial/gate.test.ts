@@ -1,0 +1,68 @@
+// Issue 12 item 13 and issue 10 "ignore comments": \`package\` and \`deploy\` (CLI) and the editor's Deploy (its
+// pipeline bridge) refuse every error the SDK or a worker would fail on, through one shared gate that runs before
+// ignore comments and severity settings. Before: an unsafe-copy-destination archive shipped ../../etc/cron.d/x.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { prepare, PrepareError } from '../../src/extension/pipelineBridge';
+import { ListDeploymentsRequest } from '../../src/shared/protocol';
+import { runCli } from '../cli/helpers';
+import { goodApp, makeWorkspace, uriOf } from '../server/helpers';
+import { ensureBundles, startServer } from './helpers';
+
+const UNSAFE = goodApp('unsafe').replace(
+    'app.configure_autoscaling',
+    'image.copy("app.py", "../../etc/cron.d/x")\napp.configure_autoscaling',
+);
+const IGNORED_SYNC = goodApp('quieted').replace(
+    'async def square(x):',
+    'def square(x):  # vast: ignore[remote-not-async]',
+);
+
+void test('CLI package and deploy refuse error findings; nothing is written or sent', async () => {
+    ensureBundles();
+    const ws = makeWorkspace({ 'app.py': UNSAFE, 'quiet.py': IGNORED_SYNC });
+    try {
+        const out = path.join(ws.dir, 'out.tar.gz');
+        const pkg = await runCli(['package', 'app.py', '--out', out], { cwd: ws.dir });
+        assert.equal(pkg.code, 1, pkg.stderr);
+        assert.match(pkg.stderr, /app\.py:\d+:\d+: .*\[unsafe-copy-destination\]/);
+        assert.match(pkg.stderr, /error: app\.py: cannot package: 1 error/);
+        assert.ok(!fs.existsSync(out), 'no archive');
+        const quiet = await runCli(['package', 'quiet.py'], { cwd: ws.dir });
+        assert.equal(quiet.code, 1, quiet.stderr);
+        assert.match(quiet.stderr, /\[remote-not-async\] \(the ignore comment quiets the editor only/);
+        // deploy: refused before any request (the API URL is a closed port, so a request would fail differently).
+        const dep = await runCli(['deploy', 'quiet.py', '--yes', '--api-url', 'http://127.0.0.1:9'], {
+            cwd: ws.dir,
+            env: { VAST_API_KEY: 'k' },
+        });
+        assert.equal(dep.code, 1, dep.stderr);
+        assert.match(dep.stderr, /cannot package: 1 error/);
+        assert.equal(fs.readFileSync(path.join(ws.dir, 'app.py'), 'utf8'), UNSAFE, 'file intact');
+    } finally {
+        ws.cleanup();
+    }
+});
+
+void test("the editor's Deploy refuses what an ignore comment quiets, and says why", async () => {
+    const ws = makeWorkspace({ 'quiet.py': IGNORED_SYNC });
+    const server = await startServer({ workspaceFolders: [{ uri: ws.uri, name: 'ws' }] });
+    try {
+        const [summary] = await server.client.connection.sendRequest(ListDeploymentsRequest.type, {});
+        assert.ok(summary, 'listed');
+        // The editor shows no error (the comment quiets it)...
+        assert.equal(summary.problems.errors, 0);
+        assert.equal(summary.uri, uriOf(path.join(ws.dir, 'quiet.py')));
+        // ...yet Deploy's preparation refuses it.
+        await assert.rejects(prepare(summary, ws.dir), (e: unknown) => {
+            assert.ok(e instanceof PrepareError);
+            assert.match(e.message, /line 8: .*\[remote-not-async\] \(the ignore comment quiets the editor only/);
+            return true;
+        });
+    } finally {
+        server.stop();
+        ws.cleanup();
+    }
+});
