@@ -105,6 +105,22 @@ void describe('tar headers', () => {
             { name: './héllo wörld.txt', type: 'file' as const, mode: 0o644, size: 3, mtime: 1, data: 'abc' },
             { name: '/opt/abs.bin', type: 'file' as const, mode: 0o755, size: 0, mtime: 2, data: '' },
             { name: './link', type: 'symlink' as const, mode: 0o777, size: 0, mtime: 3, linkname: 'x'.repeat(150) },
+            {
+                name: './' + 'h'.repeat(98),
+                type: 'hardlink' as const,
+                mode: 0o4755,
+                size: 0,
+                mtime: 4,
+                linkname: 'opt/abs.bin',
+            },
+            {
+                name: './ü/' + 'é'.repeat(60),
+                type: 'hardlink' as const,
+                mode: 0o644,
+                size: 0,
+                mtime: 5,
+                linkname: long,
+            },
         ];
         const parts: Buffer[] = [];
         let n = 0;
@@ -134,6 +150,21 @@ void describe('tar headers', () => {
             ['./héllo wörld.txt', '0o644', '0', 3, 0, 0, 'root', 'root', '', 'abc'],
             ['/opt/abs.bin', '0o755', '0', 0, 0, 0, 'root', 'root', '', ''],
             ['./link', '0o777', '2', 0, 0, 0, 'root', 'root', 'x'.repeat(150), ''],
+            ['./' + 'h'.repeat(98), '0o4755', '1', 0, 0, 0, 'root', 'root', 'opt/abs.bin', ''],
+            ['./ü/' + 'é'.repeat(60), '0o644', '1', 0, 0, 0, 'root', 'root', long, ''],
         ]);
+    });
+
+    void test('a size past 8 GiB goes in a pax record that Python reads', () => {
+        const size = 9 * 2 ** 30 + 7;
+        const file = path.join(tmp, 'big.tar');
+        fs.writeFileSync(file, tarHeader({ name: './big.bin', type: 'file', mode: 0o644, size, mtime: 0 }));
+        const py = spawnSync(
+            'python3',
+            ['-c', 'import sys,tarfile\nm=tarfile.open(sys.argv[1]).firstmember\nprint(m.name, m.size)', file],
+            { encoding: 'utf8' },
+        );
+        assert.equal(py.status, 0, py.stderr);
+        assert.equal(py.stdout.trim(), `./big.bin ${size}`);
     });
 });
