@@ -24,8 +24,12 @@ import { pathToUri, uriToPath } from './uris';
 import type { ClientCaps, ServerContext } from './context';
 import { Workspace } from './workspace';
 
-/** Debounce of diagnostics after an edit, unless the client passes `initializationOptions.diagnosticsDelay` (ms). */
-const DEFAULT_DELAY_MS = 150;
+/**
+ * Debounce of diagnostics after an edit, unless the client passes `initializationOptions.diagnosticsDelay` (ms).
+ * None: diagnostics publish as soon as the analysis is done. Edits that arrive while it runs are merged anyway:
+ * they queue behind it, the timer of the next turn takes them all, and a refresh whose version went stale is dropped.
+ */
+const DEFAULT_DELAY_MS = 0;
 
 /** Wires every handler on `connection`. The caller calls `connection.listen()`. */
 export function startServer(connection: Connection): Disposable {

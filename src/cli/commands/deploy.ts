@@ -1,5 +1,7 @@
 /** `plan` and `deploy`: which update tier a deploy fires, and the deploy itself. */
+import * as path from 'node:path';
 import { describePlan } from '../../shared/plan';
+import { refuseOutOverInput } from '../outPath';
 import { computePlan, deploy, DeployError, loadDeployment, type DeployResult } from '../../pipeline/run';
 import { SecretFilesError } from '../../pipeline/packaging';
 import { CliFailure, COMMON_HELP, emit, intFlag, makeClient, oneFile, parse, type Io } from '../common';
@@ -78,6 +80,7 @@ export async function runDeploy(argv: string[], io: Io): Promise<number> {
     }
     const timeout = intFlag('timeout', values.timeout, 1);
     const spec = await loadDeployment(oneFile(positionals, 'deploy'), values.deployment, { refuseErrors: true });
+    if (values.out) refuseOutOverInput(path.resolve(io.cwd, values.out), spec);
     const client = makeClient(values, io, spec);
     const [plan, machines] = await Promise.all([
         computePlan(client, spec, { signal: io.signal }),
@@ -98,7 +101,7 @@ export async function runDeploy(argv: string[], io: Io): Promise<number> {
             allowSecrets: values.yes,
             wait: values.wait,
             waitTimeoutMs: timeout !== undefined ? timeout * 1000 : undefined,
-            outFile: values.out,
+            outFile: values.out ? path.resolve(io.cwd, values.out) : undefined,
             onProgress: (p) => io.err(`[${p.step}] ${p.message}`),
         });
     } catch (e) {

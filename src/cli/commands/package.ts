@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { DEFAULT_WEBSERVER_URL, resolveAutoscalerUrl } from '../../pipeline/api';
 import { buildPackage, putBody, SecretFilesError } from '../../pipeline/packaging';
 import { loadDeployment } from '../../pipeline/run';
+import { refuseOutOverInput } from '../outPath';
 import { CliFailure, COMMON_HELP, emit, oneFile, parse, urlsFrom, type Io } from '../common';
 
 export const PACKAGE_HELP = `Usage: vast-deployments package <file.py> [--deployment NAME] [--out FILE] [--yes] [--json]
@@ -34,6 +35,7 @@ export async function runPackage(argv: string[], io: Io): Promise<number> {
     const webserverUrl = urls.webserverUrl ?? DEFAULT_WEBSERVER_URL;
     const autoscalerUrl = resolveAutoscalerUrl(webserverUrl, urls.autoscalerInstance, urls.autoscalerUrl);
     const out = values.out ? path.resolve(io.cwd, values.out) : undefined;
+    if (out) refuseOutOverInput(out, spec);
     let pkg: Awaited<ReturnType<typeof buildPackage>>;
     try {
         pkg = await buildPackage(spec, { outFile: out, allowSecrets: values.yes, signal: io.signal });
