@@ -2,13 +2,16 @@
 // Two passes over the same compiled suite (test/vscode/index.ts picks the files of each pass):
 //   trusted   - a temp copy of the fixture workspace, Workspace Trust off, the extension on the local emulator
 //   untrusted - a temp copy of the same workspace, Workspace Trust on and the folder not trusted
-// Options: --pass trusted|untrusted (one pass only), --grep TEXT (mocha grep), --no-build (out/ and dist/ are fresh),
+//   launcher  - VS Code started as `npm start` starts it (no smoke-test driver), driven from the page with Playwright:
+//               what only the page shows, e.g. notification toasts (scripts/vscode/launcherPass.mjs)
+// Options: --pass trusted|untrusted|launcher (one pass only), --grep TEXT (mocha grep), --no-build (out/ and dist/ are fresh),
 // --timeout MS (per pass; default 15 min). Artifacts (screenshots, server/browser logs): artifacts/vscode/.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureVscodeServer, repoRoot } from './vscode/install.mjs';
 import { startLocalEmulator } from './vscode/emulator.mjs';
+import { runLauncherPass } from './vscode/launcherPass.mjs';
 import { runVscodeSuite } from './vscode/runSuite.mjs';
 import { PASSES, copyWorkspace, passSettings } from './vscode/passes.mjs';
 
@@ -20,7 +23,7 @@ const { values: opts } = parseArgs({
         timeout: { type: 'string' },
     },
 });
-const passes = opts.pass ?? PASSES;
+const passes = opts.pass ?? [...PASSES, 'launcher'];
 const timeoutMs = Number(opts.timeout ?? process.env.VAST_VSCODE_TIMEOUT_MS ?? 15 * 60_000);
 const started = Date.now();
 const note = (m) => console.log(`[test:vscode] ${m}`);
@@ -43,6 +46,15 @@ note(`VS Code ${install.vscodeVersion} server ready (${((Date.now() - started) /
 
 let failed = 0;
 for (const pass of passes) {
+    if (pass === 'launcher') {
+        const started = Date.now();
+        const failures = await runLauncherPass({ grep: opts.grep ?? process.env.VAST_VSCODE_GREP });
+        note(
+            `pass launcher: ${failures === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
+        if (failures) failed++;
+        continue;
+    }
     const settings = passSettings(pass);
     const workspace = copyWorkspace(pass);
     const emulator = pass === 'trusted' ? await startLocalEmulator({ log: note }) : undefined;

@@ -84,13 +84,24 @@ export async function startVscode({
     // A given profile folder is kept (settings, secrets, the embedded emulator's state survive restarts).
     const tmpDir = profileDir ?? mkdtempSync(join(tmpdir(), 'vast-vscode-'));
     mkdirSync(tmpDir, { recursive: true });
-    const server = await startServer({ install, tmpDir, settings, env, onLog, port, mergeSettings: !!profileDir });
+    // Installed into the server's extensions folder (not an extension development path, which needs the smoke-test
+    // driver, whose flag hides every notification toast).
+    const server = await startServer({
+        install,
+        tmpDir,
+        settings,
+        env,
+        onLog,
+        port,
+        mergeSettings: !!profileDir,
+        extensionPath: extensionDevelopmentPath,
+    });
     const stop = async () => {
         await server.stop();
         if (!profileDir) rmSync(tmpDir, { recursive: true, force: true });
     };
     const unhook = onShutdown(stop);
-    const url = workbenchUrl(server, { workspace, extensionDevelopmentPath });
+    const url = `${server.origin}/?${new URLSearchParams({ folder: `vscode-remote://${server.authority}${resolve(workspace)}` })}`;
     return {
         url,
         tmpDir,
@@ -175,6 +186,8 @@ export async function runVscodeSuite({
             install,
             tmpDir,
             settings,
+            // The extension-host suite reports through the smoke-test driver (codeAutomationLog/Exit).
+            smokeTestDriver: true,
             env: { ...env, [SUITE_CONFIG_ENV]: configPath },
             onLog: (line) => {
                 serverLog.write(line + '\n');

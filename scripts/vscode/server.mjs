@@ -1,9 +1,9 @@
 // Starts VS Code's server build (from the code-server package, run with Node 24) on a loopback port, with a fresh
 // user-data and server-data folder whose user settings are written before start.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** A free TCP port on 127.0.0.1 (bound and released; the server binds it right after). */
 export function freePort() {
@@ -43,7 +43,10 @@ export function writeUserSettings(userDataDir, serverDataDir, settings, merge = 
 /**
  * Starts the server and resolves once it prints "Web UI available at".
  * @param {{ install: { node: string, serverMain: string }, tmpDir: string, settings: object, env?: object,
- *   onLog?: (line: string) => void, readyTimeoutMs?: number, port?: number, mergeSettings?: boolean }} options
+ *   onLog?: (line: string) => void, readyTimeoutMs?: number, port?: number, mergeSettings?: boolean,
+ *   smokeTestDriver?: boolean }} options
+ * `smokeTestDriver` is for the test suite only: VS Code's notification toasts are hidden while that flag is set, so
+ * `npm start` leaves it off and the user sees deploy progress and its results where they look.
  * @returns {Promise<{ port: number, authority: string, origin: string, stop: () => Promise<void>, child: import('node:child_process').ChildProcess }>}
  */
 export async function startServer({
@@ -55,9 +58,13 @@ export async function startServer({
     readyTimeoutMs = 60_000,
     port: wantedPort,
     mergeSettings = false,
+    smokeTestDriver = false,
+    extensionPath,
 }) {
     const userDataDir = join(tmpDir, 'user');
     const serverDataDir = join(tmpDir, 'server');
+    const extensionsDir = join(serverDataDir, 'extensions');
+    if (extensionPath) installLinked(extensionPath, extensionsDir);
     writeUserSettings(userDataDir, serverDataDir, settings, mergeSettings);
     const port = wantedPort || (await freePort());
     const args = [
@@ -69,11 +76,13 @@ export async function startServer({
         '--without-connection-token',
         '--accept-server-license-terms',
         '--disable-telemetry',
-        '--enable-smoke-test-driver',
+        ...(smokeTestDriver ? ['--enable-smoke-test-driver'] : []),
         '--user-data-dir',
         userDataDir,
         '--server-data-dir',
         serverDataDir,
+        '--extensions-dir',
+        extensionsDir,
     ];
     // detached: the server gets its own process group, so stop() ends it with the extension host, the language
     // server and anything else it started, in one kill.
@@ -123,6 +132,23 @@ export async function startServer({
     } finally {
         clearTimeout(timer);
     }
+}
+
+/**
+ * Installs the extension at `extensionPath` (the repo: package.json + dist/) into the server's extensions folder as
+ * a link, so the build `npm start` just made is what runs, without the smoke-test driver that extension development
+ * paths need (and that hides notifications). Any earlier install of the same extension is replaced.
+ */
+function installLinked(extensionPath, extensionsDir) {
+    const { publisher, name, version } = JSON.parse(readFileSync(join(extensionPath, 'package.json'), 'utf8'));
+    mkdirSync(extensionsDir, { recursive: true });
+    for (const entry of readdirSync(extensionsDir)) {
+        if (entry.startsWith(`${publisher}.${name}-`))
+            rmSync(join(extensionsDir, entry), { recursive: true, force: true });
+    }
+    // The folder list is the extensions manifest's cache: drop it so the server scans the folder again.
+    rmSync(join(extensionsDir, 'extensions.json'), { force: true });
+    symlinkSync(resolve(extensionPath), join(extensionsDir, `${publisher}.${name}-${version}`), 'dir');
 }
 
 /** The runner's env plus `extra`, without variables that would make the server think it runs inside VS Code. */

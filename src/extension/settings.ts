@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { SETTINGS_SECTION, defaultSettings, type Settings, type Target } from '../shared/settings';
+import { SETTINGS_SECTION, defaultSettings, type ConfirmDeploy, type Settings, type Target } from '../shared/settings';
 
 /** Reads `vastDeployments.*` for a scope (a file or folder), with the shared defaults for anything unset or malformed. */
 export function readSettings(scope?: vscode.Uri): Settings {
@@ -28,7 +28,12 @@ export function readSettings(scope?: vscode.Uri): Settings {
             severity: severity && typeof severity === 'object' ? (severity as Settings['diagnostics']['severity']) : {},
         },
         pythonPath: str('pythonPath', d.pythonPath),
+        confirmDeploy: confirmDeployOf(str('confirmDeploy', d.confirmDeploy)),
     };
+}
+
+function confirmDeployOf(v: string): ConfirmDeploy {
+    return v === 'always' || v === 'never' ? v : 'vast';
 }
 
 /** Settings whose change invalidates the connection (target, URLs) and so the status cache. */

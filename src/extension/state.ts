@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Connections, NoApiKeyError, UntrustedWorkspaceError, type Connection } from './connection';
 import { DeploymentIndex } from './deploymentIndex';
+import { DeployRecords } from './deployRecords';
 import { LogStreams } from './logs';
 import { heavy } from './lazy';
 import { connectionSettings, readSettings } from './settings';
@@ -22,6 +23,8 @@ export class ExtensionState implements vscode.Disposable {
     readonly benchmarks: BenchmarkStore;
     readonly panels: BenchmarkPanels;
     readonly logs: LogStreams;
+    /** What this workspace last deployed, per target (renames, changed files). */
+    readonly deployRecords: DeployRecords;
     /** Questions and messages; the suite swaps this to answer modals. */
     ui: Ui = vscodeUi;
     /** Operations running in this window, by remote key (cancellable; the suite cancels through this too). */
@@ -45,6 +48,7 @@ export class ExtensionState implements vscode.Disposable {
         this.benchmarks = new BenchmarkStore(context.workspaceState);
         this.panels = new BenchmarkPanels((action, record) => this.onBenchmarkAction?.(action, record));
         this.logs = new LogStreams(this.log);
+        this.deployRecords = new DeployRecords(context.workspaceState);
         this.disposables.push(
             this.log,
             this.status,
@@ -66,6 +70,11 @@ export class ExtensionState implements vscode.Disposable {
                 if (e.key.startsWith('vastDeployments.')) {
                     this.connections.reset();
                     void this.updateKeyContext();
+                }
+            }),
+            vscode.workspace.onDidSaveTextDocument((doc) => {
+                if (doc.languageId === 'python' && vscode.workspace.isTrusted) {
+                    void this.status.fileSaved(doc.uri.toString());
                 }
             }),
             vscode.workspace.onDidGrantWorkspaceTrust(() => {

@@ -31,7 +31,13 @@ export function toRemote(r: DeploymentRecord): RemoteDeployment {
 }
 
 function toWorker(w: WorkerRecord): WorkerInfo {
-    return { id: w.id, status: w.status, curLoad: w.cur_load, reqsWorking: w.reqs_working };
+    return {
+        id: w.id,
+        status: w.status,
+        curLoad: w.cur_load,
+        reqsWorking: w.reqs_working,
+        startedAt: typeof w.started_at === 'number' ? w.started_at : undefined,
+    };
 }
 
 /**
@@ -116,6 +122,27 @@ export class StatusService implements vscode.Disposable {
     /** Every deployment on the account (for "Not in this workspace"); undefined until the first answer. */
     allRemotes(): RemoteDeployment[] | undefined {
         return this.loaded ? [...this.remotes.values()] : undefined;
+    }
+
+    /** Whether the account has a deployment under this remote key (name and tag). */
+    hasRemote(key: string): boolean {
+        return this.remotes.has(key);
+    }
+
+    /**
+     * A file was saved: hash its deployed definitions now, so "out of date" shows within a second instead of at the
+     * next poll.
+     */
+    async fileSaved(uri: string): Promise<void> {
+        const signal = AbortSignal.timeout(CALL_TIMEOUT_MS);
+        await Promise.all(
+            this.summaries.map(async (d) => {
+                const key = summaryRemoteKey(d);
+                if (d.uri !== uri || key === undefined || !this.remotes.has(key)) return;
+                this.hashes.delete(hashKey(d));
+                await this.refreshHash(d, key, signal);
+            }),
+        );
     }
 
     findRemote(name: string, tag: string): RemoteDeployment | undefined {

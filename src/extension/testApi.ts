@@ -31,7 +31,12 @@ export interface VastDeploymentsApi {
         reveal(node: TreeNode): Thenable<void>;
     };
     /** The "Not in this workspace" tree. */
-    account: { getChildren(node?: TreeNode): TreeNode[]; getTreeItem(node: TreeNode): vscode.TreeItem };
+    account: {
+        getChildren(node?: TreeNode): TreeNode[];
+        getTreeItem(node: TreeNode): vscode.TreeItem;
+        /** The view's badge (the count of deployments not in this workspace), if shown. */
+        badge(): number | undefined;
+    };
     status(name: string, tag?: string): DeploymentStatus | undefined;
     /** Polls the service once now (as Refresh does). */
     refreshStatus(): Promise<void>;
@@ -67,6 +72,7 @@ export function createTestApi(state: ExtensionState, views: Views, activationMs:
         account: {
             getChildren: (node) => views.account.getChildren(node),
             getTreeItem: (node) => views.account.getTreeItem(node),
+            badge: () => views.accountView.badge?.value,
         },
         status(name, tag = 'default') {
             const d = state.index.all().find((x) => x.name === name && x.tag === tag);

@@ -24,6 +24,8 @@ export interface WorkerInfo {
     status: string;
     curLoad?: number;
     reqsWorking?: number;
+    /** Seconds since the epoch the worker started (when the service says). */
+    startedAt?: number;
 }
 
 export type DeployState =

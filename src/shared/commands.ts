@@ -14,6 +14,8 @@ export const CommandId = {
     openInConsole: 'vastDeployments.openInConsole',
     chooseTarget: 'vastDeployments.chooseTarget',
     openDefinition: 'vastDeployments.openDefinition',
+    newDeployment: 'vastDeployments.newDeployment',
+    openWalkthrough: 'vastDeployments.openWalkthrough',
 } as const;
 
 export type CommandIdValue = (typeof CommandId)[keyof typeof CommandId];

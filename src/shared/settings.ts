@@ -24,7 +24,11 @@ export interface Settings {
     diagnostics: { severity: Record<string, SeverityOverride> };
     /** Python interpreter for local emulator workers; empty = the Python extension's or `python3`. */
     pythonPath: string;
+    /** When Deploy shows its plan and asks: `vast` only for the Vast target (the default), `always`, `never`. */
+    confirmDeploy: ConfirmDeploy;
 }
+
+export type ConfirmDeploy = 'vast' | 'always' | 'never';
 
 export const defaultSettings: Settings = {
     target: 'local',
@@ -36,4 +40,5 @@ export const defaultSettings: Settings = {
     pollInterval: 10,
     diagnostics: { severity: {} },
     pythonPath: '',
+    confirmDeploy: 'vast',
 };

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../helpers/paths';
 import { BROKEN_APP, uriOf } from '../server/helpers';
 import { LspClient } from '../server/lspClient';
@@ -16,7 +17,16 @@ void test('the .vsix holds the bundles, wasm and Python shim, and its server run
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vsix-'));
     try {
         const stage = path.join(tmp, 'stage');
-        for (const f of ['package.json', '.vscodeignore', 'README.md', 'LICENSE', 'dist', 'media', 'syntaxes']) {
+        for (const f of [
+            'package.json',
+            '.vscodeignore',
+            'README.md',
+            'LICENSE',
+            'dist',
+            'media',
+            'syntaxes',
+            'docs',
+        ]) {
             fs.cpSync(path.join(repoRoot, f), path.join(stage, f), { recursive: true });
         }
         const manifest = JSON.parse(fs.readFileSync(path.join(stage, 'package.json'), 'utf8')) as {
@@ -26,11 +36,13 @@ void test('the .vsix holds the bundles, wasm and Python shim, and its server run
         fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest));
         const vsix = path.join(tmp, 'ext.vsix');
         const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-        const pack = spawnSync(
-            process.execPath,
-            [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix],
-            { cwd: stage, encoding: 'utf8' },
-        );
+        const { VSCE_PACKAGE_ARGS } = (await import(
+            pathToFileURL(path.join(repoRoot, 'scripts', 'vsceArgs.mjs')).href
+        )) as { VSCE_PACKAGE_ARGS: string[] };
+        const pack = spawnSync(process.execPath, [vsce, ...VSCE_PACKAGE_ARGS, '--out', vsix], {
+            cwd: stage,
+            encoding: 'utf8',
+        });
         assert.equal(pack.status, 0, `vsce failed:\n${pack.stdout}\n${pack.stderr}`);
         const unzip = spawnSync('unzip', ['-q', vsix, '-d', path.join(tmp, 'x')], { encoding: 'utf8' });
         assert.equal(unzip.status, 0, unzip.stderr);
@@ -48,6 +60,15 @@ void test('the .vsix holds the bundles, wasm and Python shim, and its server run
             assert.ok(fs.existsSync(path.join(ext, f)), `${f} missing from the .vsix`);
         }
         assert.ok(!fs.existsSync(path.join(ext, 'node_modules')), 'dependencies are bundled, not shipped');
+        // The extension's page is for users (what it does, screenshots), not the developers' set-up.
+        const readmeName = fs.readdirSync(ext).find((f) => f.toLowerCase() === 'readme.md');
+        assert.ok(readmeName, 'a README in the .vsix');
+        const readme = fs.readFileSync(path.join(ext, readmeName), 'utf8');
+        assert.match(readme, /## Get started/);
+        assert.doesNotMatch(readme, /npm (start|test)/);
+        for (const [, img] of readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) {
+            assert.ok(fs.existsSync(path.join(ext, img!)), `screenshot ${img} missing from the .vsix`);
+        }
         assert.ok(!fs.existsSync(path.join(ext, 'src')), 'sources stay out of the .vsix');
 
         const { client, child } = await LspClient.stdio(path.join(ext, 'dist', 'server.js'));

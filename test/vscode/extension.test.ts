@@ -8,7 +8,7 @@ import type { CommandResult } from '../../src/extension/types';
 import type { VastDeploymentsApi } from '../../src/extension/testApi';
 import type { TreeNode } from '../../src/extension/views/nodes';
 import { CommandId } from '../../src/shared/commands';
-import { extensionApi, measure, refOf, ScriptedUi, settle, until, workspaceUri } from './helpers';
+import { EXTENSION_ID, extensionApi, measure, refOf, ScriptedUi, settle, until, workspaceUri } from './helpers';
 import { suiteConfig, takeScreenshot } from './suiteConfig';
 
 const HELLO = 'vscode-hello';
@@ -144,11 +144,11 @@ suite('Vast Deployments (trusted)', function () {
 
         const deployed = await run(CommandId.deploy, ref);
         assert.equal(deployed.ok, true, deployed.message);
-        const plan = ui.prompts.find((p) => p.kind === 'confirm' && p.message.includes(HELLO));
-        assert.ok(plan, 'the plan was shown before deploying');
-        assert.match(plan.detail ?? '', /Tier 4: new deployment/);
+        // confirmDeploy "vast" (the default): a local deploy goes straight to progress, no question.
+        const asked = ui.prompts.find((p) => p.kind === 'confirm' && p.message.includes(HELLO));
+        assert.equal(asked, undefined, `a local deploy asked: ${asked?.message}`);
         assert.equal(deployed.action, 'created');
-        assert.match(deployed.message, /1 worker ready/);
+        assert.match(deployed.message, /^Created "vscode-hello" on the local emulator in [\d.]+ s: 1 worker ready\.$/);
 
         await until(
             'vscode-hello ready in the tree',
@@ -194,22 +194,37 @@ suite('Vast Deployments (trusted)', function () {
         await settle(800);
         await takeScreenshot('benchmark');
 
-        // Change the code on disk: the tree says "out of date", and Deploy is a code soft-update.
+        // Edit and save in the editor: the tree says "out of date" within a second of the save (the local hash is
+        // computed on save, not at the next status poll), and Deploy is a code update.
         const file = vscode.Uri.parse(ref.uri).fsPath;
-        fs.appendFileSync(file, '\n# changed by the test\n');
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(ref.uri));
+        const editor = await vscode.window.showTextDocument(doc);
+        await editor.edit((e) => e.insert(doc.lineAt(doc.lineCount - 1).range.end, '\n# changed by the test\n'));
+        const savedAt = Date.now();
+        await doc.save();
         await until(
-            'vscode-hello out of date',
-            async () => {
-                await api.refreshStatus();
-                return api.status(HELLO)?.state === 'outOfDate';
-            },
-            30_000,
-            250,
+            'vscode-hello out of date within 1 s of saving',
+            () => api.status(HELLO)?.state === 'outOfDate',
+            1000,
+            20,
         );
-        const updated = await run(CommandId.deploy, refOf(api, HELLO));
+        measure({ measure: 'out-of-date-after-save', ms: Date.now() - savedAt, target_ms: 1000 });
+        const config = vscode.workspace.getConfiguration('vastDeployments');
+        await config.update('confirmDeploy', 'always', vscode.ConfigurationTarget.Workspace);
+        let updated: CommandResult;
+        try {
+            updated = await run(CommandId.deploy, refOf(api, HELLO));
+        } finally {
+            await config.update('confirmDeploy', undefined, vscode.ConfigurationTarget.Workspace);
+        }
         assert.equal(updated.ok, true, updated.message);
-        assert.match(ui.last('confirm')?.detail ?? '', /Tier 2: code soft-update/);
-        assert.match(ui.last('confirm')?.detail ?? '', /file_hash/);
+        const planAsked = ui.last('confirm');
+        assert.equal(
+            planAsked?.message,
+            'Update the code of vscode-hello on the local emulator: workers restart one by one',
+        );
+        assert.match(planAsked?.detail ?? '', /^• Code: app\.py$/m);
+        assert.doesNotMatch(planAsked?.detail ?? '', /[0-9a-f]{64}|null|Image\.env\(\)/);
         assert.equal(updated.action, 'soft_update');
         await until(
             'vscode-hello up to date and ready',
@@ -250,11 +265,30 @@ suite('Vast Deployments (trusted)', function () {
             );
             assert.match(String(api.account.getTreeItem(orphan).description), /1 worker running/);
             assert.match(String(api.account.getTreeItem(orphan).contextValue), /^remoteDeployment\b.*\brunning\b/);
-            const down = await run(CommandId.tearDown, orphan);
-            assert.equal(down.ok, true, down.message);
-            const confirm = ui.last('confirm');
-            assert.match(confirm?.message ?? '', /Tear down "vscode-hello"\?/);
-            assert.match(confirm?.detail ?? '', /1 running worker/);
+            assert.equal(api.account.badge(), 1, 'the "Not in This Workspace" badge counts it');
+            // Deploying the renamed one: the plan says the old one keeps running and billing, and offers to tear
+            // it down (even though local deploys do not ask otherwise).
+            await until('the renamed definition indexed', () =>
+                api.deployments().some((d) => d.name === `${HELLO}-renamed`),
+            );
+            ui.confirmAnswer = (p) => p.actions.find((a) => a.includes('Tear Down')) ?? p.actions[0];
+            let renamed: CommandResult;
+            try {
+                renamed = await run(CommandId.deploy, refOf(api, `${HELLO}-renamed`));
+            } finally {
+                ui.confirmAnswer = (p) => p.actions[0];
+            }
+            assert.equal(renamed.ok, true, renamed.message);
+            const renamePlan = ui.last('confirm');
+            assert.match(renamePlan?.message ?? '', /^Create vscode-hello-renamed on the local emulator/);
+            assert.match(
+                renamePlan?.detail ?? '',
+                /"vscode-hello" was deployed from this file and is no longer defined in it \(renamed\?\)\. It keeps running and billing \(1 worker\)/,
+            );
+            assert.deepEqual(renamePlan?.actions, ['Deploy', 'Deploy and Tear Down vscode-hello']);
+            const down = renamed.tornDown as CommandResult;
+            assert.equal(down?.ok, true, down?.message);
+            assert.match(down.message, /Tore down "vscode-hello" on the local emulator \(1 worker stopped\)/);
             await until(
                 'vscode-hello gone from the account',
                 async () => {
@@ -266,6 +300,8 @@ suite('Vast Deployments (trusted)', function () {
                 30_000,
                 250,
             );
+            const downRenamed = await run(CommandId.tearDown, refOf(api, `${HELLO}-renamed`));
+            assert.equal(downRenamed.ok, true, downRenamed.message);
         } finally {
             fs.writeFileSync(file, original);
         }
@@ -445,6 +481,51 @@ suite('Vast Deployments (trusted)', function () {
                 await vscode.workspace.fs.delete(vscode.Uri.joinPath(dir, f));
             }
             await vscode.workspace.fs.delete(dir, { recursive: true });
+        }
+    });
+    test('the walkthrough: the button of every step runs a registered command; New Deployment writes a clean file', async function () {
+        this.timeout(120_000);
+        await api.ready();
+        const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+        const walkthrough = (
+            ext.packageJSON as { contributes: { walkthroughs: { steps: { description: string }[] }[] } }
+        ).contributes.walkthroughs[0]!;
+        const linked = walkthrough.steps.flatMap((s) =>
+            [...s.description.matchAll(/\(command:([\w.]+)/g)].map((m) => m[1]!),
+        );
+        assert.ok(linked.length >= 7, `walkthrough links: ${linked.join(', ')}`);
+        const registered = new Set(await vscode.commands.getCommands(true));
+        // vastDeployments.callFunction is `inner`'s command (issue 11), landing separately: until it is registered,
+        // its step's link is the one allowed to be missing.
+        const pending = registered.has('vastDeployments.callFunction') ? [] : ['vastDeployments.callFunction'];
+        assert.deepEqual(
+            linked.filter((c) => !registered.has(c) && !pending.includes(c)),
+            [],
+            'every walkthrough button runs a command that exists',
+        );
+        const opened = await run(CommandId.openWalkthrough);
+        assert.equal(opened.ok, true, opened.message);
+
+        const created = await run(CommandId.newDeployment, { template: 'batch', name: 'Walkthrough Demo' });
+        assert.equal(created.ok, true, created.message);
+        assert.equal(created.name, 'walkthrough-demo');
+        const uri = vscode.Uri.parse(created.file as string);
+        try {
+            await until(
+                'the new deployment in the index',
+                () => api.deployments().some((d) => d.name === 'walkthrough-demo'),
+                60_000,
+            );
+            await settle(1500);
+            const diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'vast');
+            assert.deepEqual(
+                diags.map((d) => d.message),
+                [],
+                'the template is diagnostics-clean in the editor',
+            );
+            await takeScreenshot('new-deployment');
+        } finally {
+            await vscode.workspace.fs.delete(vscode.Uri.joinPath(uri, '..'), { recursive: true });
         }
     });
 });

@@ -2,23 +2,28 @@ import * as vscode from 'vscode';
 import { deploy as runDeploy, DeployError, type DeployProgress, type DeployStep } from '../../pipeline/run/deploy';
 import { CommandId } from '../../shared/commands';
 import { computePlan } from '../../pipeline/run/plan';
-import { describePlan } from '../../shared/plan';
+import type { Target } from '../../shared/settings';
 import type { DeploymentSummary } from '../../shared/protocol';
 import type { Connection } from '../connection';
+import { manifestOf } from '../deployManifest';
+import type { DeployRecord } from '../deployRecords';
 import { PrepareError, prepare, type Prepared } from '../pipelineBridge';
+import {
+    ACTION_WORDS,
+    STEP_LABELS,
+    changedEntries,
+    planWords,
+    stepText,
+    type Manifest,
+    type PlanWords,
+} from '../planWords';
+import { readSettings } from '../settings';
 import type { ExtensionState } from '../state';
 import type { CommandResult, RunningOperation } from '../types';
 import { displayName, errorMessage, plural, redact, remoteKey } from '../util';
 import { ensureIndex, resolveSubject } from './resolve';
 import { fileURLToPath } from 'node:url';
 
-export const STEP_LABELS: Record<DeployStep, string> = {
-    package: 'Packaging',
-    register: 'Registering',
-    upload: 'Uploading',
-    'update-workers': 'Updating workers',
-    wait: 'Waiting for a ready worker',
-};
 /** Share of the progress bar per step. */
 const STEP_WEIGHT: Record<DeployStep, number> = {
     package: 15,
@@ -89,21 +94,73 @@ export function deploy(state: ExtensionState) {
             allowSecrets = true;
         }
 
-        // The plan: compare with what is deployed, before anything irreversible.
-        const planText = await computePlanFor(conn, prepared, workspaceRootOf(summary));
-        const confirmMessage =
-            planText.tier === 0
-                ? `"${label}" is already deployed as is on ${where}. Deploy anyway?`
-                : `Deploy "${label}" to ${where}?`;
-        const choice = await state.ui.confirm(
-            confirmMessage,
-            planText.lines.join('\n'),
-            planText.tier === 0 ? 'Deploy Anyway' : 'Deploy',
-        );
-        if (choice === undefined) return { ok: false, cancelled: true, message: 'Deploy cancelled', plan: planText };
+        const manifest = manifestOf(prepared);
+        const renamed = renamedFrom(state, conn.target, summary, prepared.spec.name, prepared.spec.tag);
+        const setting = readSettings().confirmDeploy;
+        const ask = setting === 'always' || (setting === 'vast' && conn.target === 'vast') || renamed.length > 0;
+        let planText: PlanSummary | undefined;
+        let tearDownOld = false;
+        if (ask) {
+            // The plan: compare with what is deployed, before anything irreversible.
+            const last = state.deployRecords.get(conn.target, prepared.spec.name, prepared.spec.tag);
+            planText = await computePlanFor(conn, prepared, workspaceRootOf(summary), {
+                label,
+                where,
+                last,
+                manifest,
+                renamed,
+            });
+            const actions = [
+                planText.words.button,
+                ...(planText.words.tearDownButton ? [planText.words.tearDownButton] : []),
+            ];
+            const choice = await state.ui.confirm(planText.words.title, planText.words.detail, ...actions);
+            if (choice === undefined) {
+                return { ok: false, cancelled: true, message: 'Deploy cancelled', plan: planText };
+            }
+            tearDownOld = choice === planText.words.tearDownButton;
+        }
 
-        return runWithProgress(state, conn, prepared, summary, label, where, allowSecrets, planText);
+        const result = await runWithProgress(state, conn, prepared, summary, label, where, allowSecrets, planText);
+        if (result.ok && typeof result.fileHash === 'string') {
+            await state.deployRecords.set(conn.target, {
+                name: prepared.spec.name,
+                tag: prepared.spec.tag,
+                uri: summary.uri,
+                fileHash: result.fileHash,
+                manifest,
+                at: Date.now(),
+            });
+        }
+        if (result.ok && tearDownOld) {
+            for (const r of renamed) {
+                const ref = { kind: 'remoteByName', name: r.name, tag: r.tag, confirmed: true };
+                result.tornDown = await vscode.commands.executeCommand(CommandId.tearDown, ref);
+            }
+        }
+        return result;
     };
+}
+
+/** Deployments this file put on the target before under another name, still deployed and no longer defined. */
+function renamedFrom(
+    state: ExtensionState,
+    target: Target,
+    summary: DeploymentSummary,
+    name: string,
+    tag: string,
+): { name: string; tag: string; label: string; workers: number }[] {
+    if (state.status.findRemote(name, tag)) return [];
+    const defined = new Set(state.index.all().map((d) => remoteKey(d.name ?? '', d.tag ?? 'default')));
+    return state.deployRecords
+        .fromFile(target, summary.uri)
+        .filter((r) => !(r.name === name && r.tag === tag) && !defined.has(remoteKey(r.name, r.tag)))
+        .flatMap((r) => {
+            const remote = state.status.findRemote(r.name, r.tag);
+            if (!remote) return [];
+            const workers = state.status.getRemote(remote).runningWorkers;
+            return [{ name: r.name, tag: r.tag, label: displayName(r.name, r.tag), workers }];
+        });
 }
 
 function workspaceRootOf(d: DeploymentSummary): string | undefined {
@@ -137,22 +194,37 @@ function refuseOnErrors(state: ExtensionState, d: DeploymentSummary, label: stri
 interface PlanSummary {
     tier: number;
     label: string;
-    lines: string[];
+    words: PlanWords;
 }
 
 async function computePlanFor(
     conn: Connection,
     prepared: Prepared,
     workspaceRoot: string | undefined,
+    ctx: {
+        label: string;
+        where: string;
+        last: DeployRecord | undefined;
+        manifest: Manifest;
+        renamed: { label: string; workers: number }[];
+    },
 ): Promise<PlanSummary> {
     const plan = await computePlan(conn.client, prepared.spec, { workspaceRoot });
-    const files = 2 + prepared.plan.entries.filter((e) => e.kind === 'file').length;
-    const lines = [
-        ...describePlan(plan).map((l) => redact(l.trimStart().replace(/^note: /, '• '))),
-        '',
-        `Package: ${plural(files, 'file')} (config.json, deployment.py${files > 2 ? ', copies' : ''}), image ${prepared.spec.image}.`,
-    ];
-    return { tier: plan.tier, label: plan.label, lines };
+    const deployedHash = plan.changes.find((c) => c.field === 'file_hash')?.old;
+    // File names are known when this window made the deployed package; otherwise only that the code differs.
+    const changedFiles =
+        ctx.last && deployedHash === ctx.last.fileHash ? changedEntries(ctx.last.manifest, ctx.manifest) : undefined;
+    const words = planWords({
+        plan,
+        label: ctx.label,
+        where: ctx.where,
+        changedFiles,
+        renamedFrom: ctx.renamed,
+        packageFiles: 2 + prepared.plan.entries.filter((e) => e.kind === 'file').length,
+        image: prepared.spec.image,
+    });
+    words.detail = redact(words.detail);
+    return { tier: plan.tier, label: plan.label, words };
 }
 
 async function runWithProgress(
@@ -163,7 +235,7 @@ async function runWithProgress(
     label: string,
     where: string,
     allowSecrets: boolean,
-    planText: PlanSummary,
+    planText: PlanSummary | undefined,
 ): Promise<CommandResult> {
     const key = remoteKey(prepared.spec.name, prepared.spec.tag);
     const abort = new AbortController();
@@ -188,8 +260,9 @@ async function runWithProgress(
                     const increment = Math.max(0, target - done);
                     done += increment;
                     op.step = p.step;
-                    state.log.info(`[deploy ${label}] ${STEP_LABELS[p.step]}: ${redact(p.message)}`);
-                    progress.report({ message: `${STEP_LABELS[p.step]}: ${redact(p.message)}`, increment });
+                    const text = stepText(p.step, redact(p.message));
+                    state.log.info(`[deploy ${label}] ${text}`);
+                    progress.report({ message: text, increment });
                 };
                 return runDeploy(conn.client, prepared.spec, {
                     signal: abort.signal,
@@ -203,7 +276,7 @@ async function runWithProgress(
         );
         const secs = ((Date.now() - started) / 1000).toFixed(1);
         const ready = result.workers?.filter((w) => /^(idle|ready|running)$/i.test(w.status)).length ?? 0;
-        const message = `Deployed "${label}" to ${where} (${result.action}${result.tier !== undefined ? `, tier ${result.tier}` : ''}) in ${secs} s: ${plural(ready, 'worker')} ready.`;
+        const message = `${ACTION_WORDS[result.action] ?? 'Deployed'} "${label}" on ${where} in ${secs} s: ${plural(ready, 'worker')} ready.`;
         state.log.info(message + (result.warnings.length ? `\n  ${result.warnings.join('\n  ')}` : ''));
         void state.ui.notify('info', message, 'Benchmark', 'Show Logs').then((a) => {
             const ref = { kind: 'remoteByName', name: result.name, tag: result.tag };
@@ -216,6 +289,7 @@ async function runWithProgress(
             action: result.action,
             tier: result.tier,
             deploymentId: result.deploymentId,
+            fileHash: result.fileHash,
             plan: planText,
             timings: result.timings,
         };

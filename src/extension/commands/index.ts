@@ -9,6 +9,7 @@ import { errorMessage, isAbort, redact } from '../util';
 import { clearApiKey, setApiKey } from './apiKey';
 import { start, stop } from './lifecycle';
 import { openDefinition, refresh } from './navigation';
+import { newDeployment, openWalkthrough } from './newDeployment';
 import { showLogs } from './showLogs';
 import { chooseTarget, openInConsole } from './target';
 import { tearDown } from './tearDown';
@@ -26,6 +27,8 @@ const TITLES: Record<CommandIdValue, string> = {
     [CommandId.openInConsole]: 'Open in console',
     [CommandId.chooseTarget]: 'Choose target',
     [CommandId.openDefinition]: 'Go to definition',
+    [CommandId.newDeployment]: 'New deployment',
+    [CommandId.openWalkthrough]: 'Get started',
 };
 
 export function registerCommands(state: ExtensionState): vscode.Disposable[] {
@@ -43,6 +46,8 @@ export function registerCommands(state: ExtensionState): vscode.Disposable[] {
         [CommandId.openInConsole]: openInConsole(state),
         [CommandId.chooseTarget]: chooseTarget(state),
         [CommandId.openDefinition]: openDefinition(state),
+        [CommandId.newDeployment]: newDeployment(state),
+        [CommandId.openWalkthrough]: openWalkthrough(),
     };
     state.onBenchmarkAction = (action, record) => {
         const ref = { kind: 'remoteByName', name: record.name, tag: record.tag };

@@ -46,6 +46,10 @@ export async function resolveSubject(
     purpose: string,
     includeRemote = false,
 ): Promise<Subject | undefined> {
+    // A worker row (or its "Workers" group): the deployment it belongs to.
+    let node: unknown = arg;
+    while (isChildNode(node)) node = node.parent;
+    arg = node;
     if (isDeploymentNode(arg)) return fromSummary(arg.summary) ?? failDynamic(arg.summary);
     if (isRemoteNode(arg)) return { kind: 'remote', remote: arg.remote, name: arg.remote.name, tag: arg.remote.tag };
     await ensureIndex(state);
@@ -108,6 +112,11 @@ export async function resolveSubject(
     if (items.length === 0) throw new Error('No Deployment(...) with a literal name found in this workspace.');
     const picked = await state.ui.pick(items, { placeHolder: `Deployment to ${purpose}`, matchOnDescription: true });
     return picked?.subject;
+}
+
+function isChildNode(x: unknown): x is { kind: 'worker' | 'workers'; parent: unknown } {
+    const k = !!x && typeof x === 'object' ? (x as { kind?: unknown }).kind : undefined;
+    return k === 'worker' || k === 'workers';
 }
 
 function failDynamic(d: DeploymentSummary): never {

@@ -22,15 +22,21 @@ export function tearDown(state: ExtensionState) {
         const endpointId = record.endpointId ?? (await conn.client.showDeployment(Number(record.id))).endpoint_id;
         const workers =
             endpointId === undefined ? [] : await conn.client.getEndpointWorkers(endpointId).catch(() => []);
-        const running = workers.filter((w) => workerKind(w.status) !== 'stopped').length;
+        const kinds = workers.map((w) => workerKind(w.status));
+        const running = kinds.filter((k) => k === 'ready' || k === 'starting' || k === 'updating').length;
+        const failed = kinds.filter((k) => k === 'error').length;
         const detail = [
-            `This deletes deployment ${record.id} on ${where}: its endpoint, workergroup and ${running > 0 ? `its ${plural(running, 'running worker')}` : 'workers (none running)'}.`,
+            `This deletes deployment ${record.id} on ${where}: its endpoint, workergroup and ${workerWords(running, failed)}.`,
             running > 0 ? 'Requests in flight will fail.' : '',
-            'Your code is not touched; Deploy creates it again.',
+            subject.kind === 'local'
+                ? 'Your code is not touched; Deploy creates it again.'
+                : 'It is not defined in this workspace, so there is no code here to deploy it again.',
         ]
             .filter(Boolean)
             .join('\n');
-        const choice = await state.ui.confirm(`Tear down "${label}"?`, detail, 'Tear Down');
+        // Confirmed already when the deploy plan offered it (a rename left the old deployment running).
+        const confirmed = !!arg && typeof arg === 'object' && (arg as { confirmed?: unknown }).confirmed === true;
+        const choice = confirmed ? 'Tear Down' : await state.ui.confirm(`Tear down "${label}"?`, detail, 'Tear Down');
         if (choice !== 'Tear Down') return { ok: false, cancelled: true, message: 'Tear down cancelled' };
 
         const key = remoteKey(subject.name, subject.tag);
@@ -55,9 +61,19 @@ export function tearDown(state: ExtensionState) {
             state.status.setBusy(key, undefined);
             await state.status.refresh();
         }
-        const message = `Tore down "${label}" on ${where}${running > 0 ? ` (${plural(running, 'worker')} stopped)` : ''}.`;
+        const stopped = running + failed;
+        const message = `Tore down "${label}" on ${where}${stopped > 0 ? ` (${plural(stopped, 'worker')} stopped)` : ''}.`;
         state.log.info(message);
         void state.ui.notify('info', message);
         return { ok: true, message, deploymentId: record.id };
     };
+}
+
+/** "its 2 running workers and 1 failed worker": a crashed worker is not called running. */
+function workerWords(running: number, failed: number): string {
+    const parts = [
+        running > 0 ? plural(running, 'running worker') : '',
+        failed > 0 ? plural(failed, 'failed worker') : '',
+    ].filter(Boolean);
+    return parts.length > 0 ? `its ${parts.join(' and ')}` : 'workers (none running)';
 }

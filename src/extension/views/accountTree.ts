@@ -20,7 +20,10 @@ export class AccountTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         this.disposables.push(
             index.onDidChange(() => this.changed.fire(undefined)),
             status.onDidChange((keys) => {
-                if (!keys || keys.some((k) => !this.nodes.has(k))) return this.changed.fire(undefined);
+                // A key that is new, or whose deployment is gone (torn down), changes the list itself.
+                if (!keys || keys.some((k) => !this.nodes.has(k) || !status.hasRemote(k))) {
+                    return this.changed.fire(undefined);
+                }
                 this.changed.fire(keys.map((k) => this.nodes.get(k)).filter((n): n is RemoteNode => !!n));
             }),
         );

@@ -37,6 +37,20 @@ export function registerViews(state: ExtensionState): Views {
     const updateMessage = (): void => {
         deploymentsView.message = bannerFor(state);
     };
+    // The "Not in This Workspace" badge counts what may bill unseen; its welcome text depends on the account.
+    const updateAccount = (): void => {
+        const remotes = state.status.allRemotes();
+        const count = account.getChildren().length;
+        accountView.badge =
+            count > 0
+                ? {
+                      value: count,
+                      tooltip: `${count} deployment${count === 1 ? '' : 's'} not defined in this workspace`,
+                  }
+                : undefined;
+        void state.setContext('accountLoaded', remotes !== undefined && state.index.isLoaded);
+        void state.setContext('accountEmpty', (remotes?.length ?? 0) === 0);
+    };
     const startOnPython = (doc: vscode.TextDocument): void => {
         if (doc.languageId === 'python' && doc.uri.scheme === 'file' && !state.index.started) void state.index.start();
     };
@@ -50,10 +64,11 @@ export function registerViews(state: ExtensionState): Views {
             statusBar.update();
         }),
         state.status.onDidChange((keys) => {
+            updateAccount();
             if (keys) return;
             updateMessage();
-            void state.setContext('accountLoaded', state.status.isLoaded());
         }),
+        state.index.onDidChange(updateAccount),
         vscode.workspace.onDidChangeConfiguration((e) => {
             if (e.affectsConfiguration('vastDeployments.target')) updateMessage();
         }),
@@ -64,6 +79,7 @@ export function registerViews(state: ExtensionState): Views {
         vscode.workspace.textDocuments.forEach(startOnPython);
         onVisibility();
         updateMessage();
+        updateAccount();
     }, 0);
     return {
         deployments,

@@ -3,6 +3,7 @@ import { CommandId, type DeploymentRef } from '../../shared/commands';
 import type { StatusService } from '../status';
 import { plural } from '../util';
 import type { TreeNode } from './nodes';
+import { SDK_DEFAULT_TERMS, termWords, uptimeWords, workerStateWords } from './words';
 import { contextValueFor, iconFor, searchTerms, summaryDescription, summaryLabel, summaryTooltip } from './treeModel';
 import { workerKind } from '../statusModel';
 
@@ -79,17 +80,35 @@ export function treeItemFor(element: TreeNode, status: StatusService): vscode.Tr
                       .join(' · ')
                 : 'call app.image(...)';
             item.iconPath = icon(img ? 'package' : 'warning', img ? undefined : 'list.warningForeground');
+            const machines = terms.filter((t) => !SDK_DEFAULT_TERMS.has(t)).map(termWords);
             item.tooltip = img?.searchParams
-                ? `search_params: ${img.searchParams}`
+                ? `Machines: ${terms.map(termWords).join('; ')}\n(search_params: ${img.searchParams})`
                 : 'Docker image and hardware filter';
+            item.accessibilityInformation = {
+                label: img
+                    ? [
+                          `Image ${img.ref ?? 'not a literal'}`,
+                          img.storage !== undefined ? `${img.storage} GB disk` : '',
+                          machines.length ? `machines: ${machines.join('; ')}` : '',
+                      ]
+                          .filter(Boolean)
+                          .join(', ')
+                    : 'No image: call app.image(...)',
+            };
             item.contextValue = 'image';
             if (img) item.command = openCommand(element.parent.summary.uri, img.range);
             return item;
         }
         case 'filter': {
-            const item = new vscode.TreeItem(element.term, C.None);
+            const item = new vscode.TreeItem(termWords(element.term), C.None);
             item.id = element.id;
-            item.iconPath = icon('filter');
+            if (SDK_DEFAULT_TERMS.has(element.term)) {
+                item.description = 'SDK default';
+                item.tooltip = `The SDK adds ${element.term} to every query unless the code sets it.`;
+            } else {
+                item.tooltip = `As sent to Vast.ai: ${element.term}`;
+            }
+            item.iconPath = icon(SDK_DEFAULT_TERMS.has(element.term) ? 'filter' : 'filter-filled');
             item.contextValue = 'filter';
             return item;
         }
@@ -134,9 +153,27 @@ export function treeItemFor(element: TreeNode, status: StatusService): vscode.Tr
             const kind = workerKind(w.status);
             const item = new vscode.TreeItem(`Worker ${w.id}`, C.None);
             item.id = element.id;
-            item.description = [w.status, w.reqsWorking ? `${w.reqsWorking} in flight` : '']
-                .filter(Boolean)
-                .join(' · ');
+            const state = workerStateWords(w.status);
+            const uptime = uptimeWords(w.startedAt);
+            item.description = [state, w.reqsWorking ? `${w.reqsWorking} in flight` : ''].filter(Boolean).join(' · ');
+            const version = (element.parent.kind === 'workers' && element.parent.parent.kind === 'deployment'
+                ? status.get(element.parent.parent.summary)
+                : undefined
+            )?.outOfDate
+                ? 'an older version of the code (out of date)'
+                : 'the deployed code';
+            item.tooltip = new vscode.MarkdownString(
+                [
+                    `**Worker ${w.id}**: ${state}`,
+                    `Runs ${version}.`,
+                    uptime ? `Up for ${uptime}.` : '',
+                    w.reqsWorking ? `${w.reqsWorking} requests in flight.` : '',
+                    'Right-click → Show Logs for its output.',
+                ]
+                    .filter(Boolean)
+                    .join('\n\n'),
+            );
+            item.accessibilityInformation = { label: `Worker ${w.id}, ${item.description}` };
             const ic = {
                 ready: { id: 'pass-filled', color: 'testing.iconPassed' },
                 starting: { id: 'loading~spin', color: undefined },

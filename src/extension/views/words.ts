@@ -1,0 +1,78 @@
+/**
+ * Words for what the service reports: worker states, query terms with their units, uptimes. vscode-free and pure
+ * (test/unit/extension/words.test.ts), so raw enums (`IDLE`, `ERROR`) and raw query strings never reach the user.
+ */
+
+const WORKER_STATES: Record<string, string> = {
+    idle: 'ready, idle',
+    ready: 'ready',
+    running: 'ready, serving',
+    active: 'ready, serving',
+    creating: 'being created',
+    created: 'created',
+    pending: 'waiting for a machine',
+    starting: 'starting',
+    loading: 'loading',
+    model_loading: 'loading the model',
+    rebooting: 'rebooting',
+    updating: 'updating its code',
+    stopped: 'stopped',
+    stopping: 'stopping',
+    inactive: 'inactive',
+    destroying: 'being deleted',
+    error: 'failed',
+    unknown: 'state unknown',
+};
+
+/** A worker's state in words ("IDLE" → "ready, idle"). */
+export function workerStateWords(status: string): string {
+    const s = status.trim().toLowerCase();
+    return WORKER_STATES[s] ?? s.replace(/_/g, ' ');
+}
+
+/** Terms the SDK adds to every query unless the code sets them: shown as defaults, not as the user's. */
+export const SDK_DEFAULT_TERMS = new Set(['verified=true', 'rentable=true', 'rented=false']);
+
+/** Columns the query prints in GB that the code writes in MB (reference §5: divided by 1000). */
+const MB_COLUMNS = new Set(['cpu_ram', 'gpu_ram', 'gpu_total_ram']);
+const OPS: [string, string][] = [
+    ['>=', '≥'],
+    ['<=', '≤'],
+    ['!=', '≠'],
+    ['>', '>'],
+    ['<', '<'],
+    ['=', '='],
+];
+
+/** One query term as a person reads it: "gpu_ram ≥ 12 GB (12000 MB)", "gpu_name in RTX 4090, RTX 5090". */
+export function termWords(term: string): string {
+    const inMatch = /^(\w+) (in|notin) (.+)$/.exec(term);
+    if (inMatch) {
+        const values = inMatch[3]!.split(',').map((v) => v.replace(/_/g, ' '));
+        return `${inMatch[1]} ${inMatch[2] === 'in' ? 'in' : 'not in'} ${values.join(', ')}`;
+    }
+    for (const [op, sym] of OPS) {
+        const at = term.indexOf(op);
+        if (at <= 0) continue;
+        const col = term.slice(0, at);
+        const value = term.slice(at + op.length);
+        if (MB_COLUMNS.has(col) && /^-?\d+(\.\d+)?$/.test(value)) {
+            const mb = Math.round(Number(value) * 1000);
+            return `${col} ${sym} ${value} GB (${mb} MB)`;
+        }
+        return `${col} ${sym} ${value.replace(/_/g, ' ')}`;
+    }
+    return term;
+}
+
+/** "3 min", "2 h 5 min", from a start time in seconds since the epoch. */
+export function uptimeWords(startedAtSec: number | undefined, nowMs = Date.now()): string | undefined {
+    if (startedAtSec === undefined || !Number.isFinite(startedAtSec) || startedAtSec <= 0) return undefined;
+    const s = Math.max(0, Math.round(nowMs / 1000 - startedAtSec));
+    if (s < 60) return `${s} s`;
+    const m = Math.floor(s / 60);
+    if (m < 60) return `${m} min`;
+    const h = Math.floor(m / 60);
+    if (h < 48) return `${h} h ${m % 60} min`;
+    return `${Math.floor(h / 24)} days`;
+}
