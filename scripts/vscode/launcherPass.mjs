@@ -29,10 +29,12 @@ const tests = [
             await page.locator('.activitybar [aria-label^="Vast.ai"]').first().waitFor({ timeout: 40_000 });
             log('workbench up, Vast.ai view container present');
             await runFromPalette(page, 'Vast.ai: Deploy');
-            // Several deployments: Deploy asks which one; the first is fine.
-            const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
-            await pick.waitFor({ timeout: 30_000 });
-            await page.keyboard.press('Enter');
+            // Several deployments: Deploy asks which one (wait for that pick, not the palette still closing).
+            const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', {
+                hasText: 'vscode-hello',
+            });
+            await pick.first().waitFor({ timeout: 30_000 });
+            await pick.first().click();
             const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /Deploy/ }).first();
             await toast.waitFor({ state: 'visible', timeout: 60_000 });
             const text = (await toast.innerText()).replace(/\s+/g, ' ').trim();

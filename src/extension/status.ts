@@ -3,7 +3,7 @@ import type { DeploymentRecord, WorkerRecord } from '../pipeline/api/types';
 import type { DeploymentSummary } from '../shared/protocol';
 import type { Connection, Connections } from './connection';
 import { NoApiKeyError, UntrustedWorkspaceError } from './connection';
-import { delay, errorMessage, remoteKey } from './util';
+import { delay, errorMessage, remoteKey, unreachableWhy } from './util';
 import { deriveStatus, summaryRemoteKey, workerKind } from './statusModel';
 import type { DeploymentStatus, RemoteDeployment, WorkerInfo } from './types';
 
@@ -52,6 +52,7 @@ export class StatusService implements vscode.Disposable {
     private busy = new Map<string, 'deploying' | 'tearingDown'>();
     private loaded = false;
     private unknownReason: string | undefined;
+    private generation = 0;
     private connectionId = 0;
     private visible = false;
     private backoff = 1;
@@ -166,6 +167,8 @@ export class StatusService implements vscode.Disposable {
 
     /** Drops everything (target, URLs or key changed). */
     clear(): void {
+        // A poll of the previous target still in flight must not leave its error behind.
+        this.generation++;
         this.remotes.clear();
         this.workers.clear();
         this.loaded = false;
@@ -177,11 +180,12 @@ export class StatusService implements vscode.Disposable {
     /** One full poll: the list, then workers and local hashes per deployment as they come. Never throws. */
     async refresh(signal: AbortSignal = new AbortController().signal): Promise<boolean> {
         const t0 = performance.now();
+        const generation = this.generation;
         let conn: Connection;
         try {
             conn = await this.connections.get();
         } catch (err) {
-            return this.setUnknown(reasonFor(err));
+            return generation === this.generation && this.setUnknown(reasonFor(err));
         }
         if (conn.id !== this.connectionId) {
             this.connectionId = conn.id;
@@ -192,10 +196,11 @@ export class StatusService implements vscode.Disposable {
         try {
             records = await conn.client.listDeployments({ signal: timeoutSignal(signal, CALL_TIMEOUT_MS) });
         } catch (err) {
-            if (signal.aborted) return false;
+            if (signal.aborted || generation !== this.generation) return false;
             this.log.warn(`Status: ${errorMessage(err)}`);
-            return this.setUnknown(reasonFor(err));
+            return this.setUnknown(reasonFor(err, conn));
         }
+        if (generation !== this.generation) return false;
         const next = new Map(records.map((r) => [remoteKey(r.name, r.tag ?? 'default'), toRemote(r)]));
         const changedKeys = diffKeys(this.remotes, next);
         const wasLoaded = this.loaded;
@@ -346,12 +351,25 @@ function hashKey(d: DeploymentSummary): string {
     return `${d.uri}#${d.name ?? ''}#${d.tag ?? ''}`;
 }
 
-function reasonFor(err: unknown): string {
+function reasonFor(err: unknown, conn?: Connection): string {
     if (err instanceof NoApiKeyError) return 'no API key';
     if (err instanceof UntrustedWorkspaceError) return 'workspace not trusted';
     const status = (err as { status?: unknown }).status;
     if (status === 401 || status === 403) return `API key rejected (HTTP ${status})`;
+    const why = unreachableWhy(err, CALL_TIMEOUT_MS);
+    if (why && conn) {
+        const who = conn.target === 'local' ? 'the local emulator' : 'Vast.ai';
+        return `${who} is unreachable (${hostOf(conn.webserverUrl)}): ${why}`;
+    }
     return errorMessage(err);
+}
+
+function hostOf(url: string): string {
+    try {
+        return new URL(url).host;
+    } catch {
+        return url;
+    }
 }
 
 function timeoutSignal(parent: AbortSignal, ms: number): AbortSignal {

@@ -55,3 +55,17 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
         signal?.addEventListener('abort', onAbort, { once: true });
     });
 }
+
+/** Why a request got no answer at all, in words; undefined when the service did answer. */
+export function unreachableWhy(err: unknown, timeoutMs: number): string | undefined {
+    const text = `${errorMessage(err)} ${errorMessage((err as { cause?: unknown }).cause ?? '')}`;
+    if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(text)) return 'its name could not be resolved; is this machine offline?';
+    if (/ECONNREFUSED/.test(text)) return 'the connection was refused; is the service running?';
+    if (/ECONNRESET|EPIPE|socket hang up|other side closed/.test(text)) return 'the connection was cut';
+    if (/ENETUNREACH|EHOSTUNREACH/.test(text)) return 'no network route to it; is this machine offline?';
+    if (/Cancelled while trying|TimeoutError|timed out|aborted due to timeout/i.test(text)) {
+        return `no answer within ${timeoutMs / 1000} s; is this machine offline?`;
+    }
+    if (/fetch failed|network/i.test(text)) return 'the network request failed';
+    return undefined;
+}

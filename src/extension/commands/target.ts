@@ -67,7 +67,13 @@ export function openInConsole(state: ExtensionState) {
             const workers =
                 endpointId === undefined ? [] : await conn.client.getEndpointWorkers(endpointId).catch(() => []);
             const content = JSON.stringify({ emulator: conn.webserverUrl, deployment, endpoint, workers }, null, 2);
-            const doc = await vscode.workspace.openTextDocument({ language: 'json', content });
+            // A read-only document (a content provider's), not a dirty Untitled one that asks to be saved.
+            const uri = recordView(state).show(
+                `${subject.name}${subject.tag === 'default' ? '' : `-${subject.tag}`}`,
+                content,
+            );
+            const doc = await vscode.workspace.openTextDocument(uri);
+            await vscode.languages.setTextDocumentLanguage(doc, 'json');
             await vscode.window.showTextDocument(doc, { preview: true });
             return { ok: true, message: `Showing the local emulator's record of ${subject.name}` };
         }
@@ -79,4 +85,37 @@ export function openInConsole(state: ExtensionState) {
         await vscode.env.openExternal(vscode.Uri.parse(url));
         return { ok: true, message: `Opened ${url}`, url };
     };
+}
+
+const RECORD_SCHEME = 'vast-emulator';
+
+/** Read-only views of the local emulator's records, one per deployment, replaced on each Open in Console. */
+class RecordView implements vscode.TextDocumentContentProvider {
+    private readonly contents = new Map<string, string>();
+    private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+    readonly onDidChange = this.changed.event;
+
+    show(name: string, content: string): vscode.Uri {
+        const uri = vscode.Uri.from({ scheme: RECORD_SCHEME, path: `/local emulator/${name}.json` });
+        this.contents.set(uri.toString(), content);
+        this.changed.fire(uri);
+        return uri;
+    }
+
+    provideTextDocumentContent(uri: vscode.Uri): string {
+        return this.contents.get(uri.toString()) ?? '';
+    }
+}
+
+let recordViewInstance: RecordView | undefined;
+
+function recordView(state: ExtensionState): RecordView {
+    if (!recordViewInstance) {
+        const view = new RecordView();
+        state.context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(RECORD_SCHEME, view), {
+            dispose: () => (recordViewInstance = undefined),
+        });
+        recordViewInstance = view;
+    }
+    return recordViewInstance;
 }

@@ -39,10 +39,12 @@ export class BenchmarkPanels implements vscode.Disposable {
         const key = remoteKey(rec.name, rec.tag);
         let panel = this.panels.get(key);
         if (!panel) {
+            // Another deployment's benchmark already has a group beside the code: open there, not in a new group.
+            const column = [...this.panels.values()].find((p) => p.viewColumn !== undefined)?.viewColumn;
             panel = vscode.window.createWebviewPanel(
                 'vastDeployments.benchmark',
                 `Benchmark: ${rec.name}`,
-                { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+                { viewColumn: column ?? vscode.ViewColumn.Beside, preserveFocus: false },
                 { enableScripts: true, localResourceRoots: [], retainContextWhenHidden: false },
             );
             const p = panel;
@@ -53,7 +55,7 @@ export class BenchmarkPanels implements vscode.Disposable {
                 if (current && (m.type === 'runAgain' || m.type === 'showLogs')) this.onAction(m.type, current);
             });
         } else {
-            panel.reveal(undefined, false);
+            panel.reveal(panel.viewColumn, false);
         }
         this.records.set(key, rec);
         panel.title = `Benchmark: ${rec.name}`;

@@ -54,6 +54,19 @@ export class TargetStatusBar implements vscode.Disposable {
         else if (this.status.isLoaded()) md.appendMarkdown(`${plural(ready, 'worker')} ready across the account.\n\n`);
         md.appendMarkdown('Click to choose the target.');
         this.item.tooltip = md;
+        // Screen readers get sentences, not the tooltip's markdown or the icon names of the text.
+        const spoken = [
+            `Vast Deployments: deploying to ${target === 'local' ? 'the local emulator' : 'Vast.ai'}.`,
+            !vscode.workspace.isTrusted
+                ? 'Restricted mode, analysis only.'
+                : reason
+                  ? `Status unavailable: ${reason}.`
+                  : this.status.isLoaded()
+                    ? `${plural(ready, 'worker')} ready.`
+                    : '',
+            'Activate to choose the target.',
+        ];
+        this.item.accessibilityInformation = { label: spoken.filter(Boolean).join(' '), role: 'button' };
         // Only where it means something: a workspace with deployments, or an account with something running.
         if (this.index.all().length > 0 || ready > 0) this.item.show();
         else this.item.hide();

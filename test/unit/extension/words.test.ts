@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { unreachableWhy } from '../../../src/extension/util';
 import { termWords, uptimeWords, workerStateWords } from '../../../src/extension/views/words';
 
 void test('worker states in words, never raw enums', () => {
@@ -23,4 +24,14 @@ void test('uptime', () => {
     assert.equal(uptimeWords(now / 1000 - 30, now), '30 s');
     assert.equal(uptimeWords(now / 1000 - 3 * 3600 - 120, now), '3 h 2 min');
     assert.equal(uptimeWords(undefined, now), undefined);
+});
+
+void test('why a service is unreachable, in words', () => {
+    const cancelled = new Error('Cancelled while trying to list deployments');
+    assert.equal(unreachableWhy(cancelled, 15_000), 'no answer within 15 s; is this machine offline?');
+    const dns = Object.assign(new TypeError('fetch failed'), {
+        cause: new Error('getaddrinfo ENOTFOUND console.vast.ai'),
+    });
+    assert.match(unreachableWhy(dns, 15_000)!, /name could not be resolved/);
+    assert.equal(unreachableWhy(new Error('HTTP 500 - boom'), 15_000), undefined);
 });
