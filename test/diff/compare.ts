@@ -195,7 +195,7 @@ export function classify(sdk: SdkCapture, ours: OurRun): Outcome {
         };
     }
     if (sdk.put === null) {
-        return { cls: 'mismatch', diffs: [{ kind: 'we-accept', detail: 'the SDK sent nothing (no PUT)' }] };
+        return { cls: 'mismatch', diffs: [{ kind: 'we-accept-no-put', detail: 'the SDK sent nothing (no PUT)' }] };
     }
     if (sdk.deployments.length > 1) {
         return {
