@@ -84,12 +84,8 @@ function route(core: EmulatorCore, body: Record<string, unknown>, key: string): 
     const ep = [...core.store.endpoints.values()].find(
         (e) => e.endpoint_name === body.endpoint && (e.api_key === key || e.user === user),
     );
-    if (!ep) {
-        const exists = [...core.store.endpoints.values()].some((e) => e.endpoint_name === body.endpoint);
-        return exists
-            ? asError(401, 'Invalid api_key for this endpoint')
-            : asError(404, `Endpoint ${body.endpoint} not found`);
-    }
+    // Another account's endpoint answers exactly as a missing one: names do not leak across keys.
+    if (!ep) return asError(404, `Endpoint ${body.endpoint} not found`);
     const cost = typeof body.cost === 'number' && body.cost > 0 ? body.cost : 100;
     const given = body.request_idx;
     const requestIdx =

@@ -11,7 +11,8 @@ const badJson = (): Reply => apiError(400, 'invalid_args', 'The request body mus
 
 export function consoleRoute(core: EmulatorCore, req: Req, user: string): Reply | undefined {
     const { method, path } = req;
-    if (path === '/api/v0/deployments/') {
+    // `vastai show deployments` calls it without the trailing slash.
+    if (path === '/api/v0/deployments/' || path === '/api/v0/deployments') {
         const body = jsonObject(req.body);
         if (method === 'PUT') return body ? putDeployment(core, user, body) : badJson();
         if (method === 'GET') {

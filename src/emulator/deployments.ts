@@ -48,11 +48,7 @@ export function putDeployment(core: EmulatorCore, user: string, body: Record<str
     let evicted: number[] = [];
     if (hashChanged || action === 'hard_update') {
         // A version per new code (or new image/env): reuse one already waiting for the same hash.
-        version =
-            store
-                .versionsOf(existing.id)
-                .find((v) => v.file_hash === put.file_hash && v.status === 'awaiting_upload') ??
-            newVersion(core, existing, put, action, t);
+        version = awaitingUpload(core, existing, put) ?? newVersion(core, existing, put, action, t);
         evicted = evict(core, existing);
         if (action === 'hard_update' && !hashChanged && blobFor(core, existing.id, put.file_hash)) {
             // Same code, new image/env: the stored blob serves the new version; workers restart on it now.
@@ -66,7 +62,7 @@ export function putDeployment(core: EmulatorCore, user: string, body: Record<str
         const current =
             existing.current_version_id !== null ? store.versions.get(existing.current_version_id) : undefined;
         // The last upload never arrived: the console still needs the blob.
-        if (!current) version = store.versionsOf(existing.id).find((v) => v.status === 'awaiting_upload');
+        if (!current) version = awaitingUpload(core, existing, put);
     }
     store.changed();
     return answer(core, existing, action, version?.status === 'awaiting_upload' ? version : undefined, evicted);
@@ -141,6 +137,16 @@ function newVersion(core: EmulatorCore, d: DeploymentRec, put: DeploymentPut, ac
         created_at: t,
     };
     core.store.versions.set(id, v);
+    return v;
+}
+
+/**
+ * A version still waiting for the same code. Another tool may package the same code into a tarball of another size
+ * (gzip and mtimes differ): the new PUT's size wins, so the next presigned POST allows it.
+ */
+function awaitingUpload(core: EmulatorCore, d: DeploymentRec, put: DeploymentPut): VersionRec | undefined {
+    const v = core.store.versionsOf(d.id).find((x) => x.status === 'awaiting_upload' && x.file_hash === put.file_hash);
+    if (v) v.file_size = put.file_size;
     return v;
 }
 

@@ -26,15 +26,19 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
         let size = 0;
-        req.on('data', (c: Buffer) => {
+        const onData = (c: Buffer): void => {
             size += c.length;
             if (size > limit) {
+                // Stop keeping it; the rest is read and dropped so the client still gets the answer.
+                req.off('data', onData);
+                chunks.length = 0;
+                req.resume();
                 reject(new Error('body too large'));
-                req.destroy();
                 return;
             }
             chunks.push(c);
-        });
+        };
+        req.on('data', onData);
         req.on('end', () => resolve(Buffer.concat(chunks)));
         req.on('error', reject);
     });

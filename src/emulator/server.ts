@@ -12,7 +12,7 @@ import { Faults, parseFaultRule, type FaultRule } from './faults';
 import { marketRoute } from './market';
 import { apiError, json, jsonObject, keyOf, readBody, send, type Reply, type Req } from './http';
 import { downloadBlob, downloadUrl, uploadBlob } from './s3';
-import { now, Store } from './state';
+import { now, Store, type DeploymentRec } from './state';
 import { WorkerManager } from './workers';
 
 export interface EmulatorOptions {
@@ -146,16 +146,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     const port = (server.address() as AddressInfo).port;
     core.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    store.flush();
+    // One deployment that cannot run must not take the others (or the timer) down: it is logged and skipped.
+    const reconcile = (d: DeploymentRec): void => {
+        try {
+            workers.reconcile(d);
+        } catch (e) {
+            workers.log(d.endpoint_id, `[emulator] cannot start workers for deployment ${d.id}: ${String(e)}`);
+        }
+    };
+    try {
+        store.flush();
+        if (options.allowWorkers !== false) for (const d of store.deployments.values()) reconcile(d);
+    } catch (e) {
+        // Start completely or not at all: never a server left listening half set up.
+        workers.killAllNow();
+        server.closeAllConnections();
+        server.close();
+        fs.rmSync(scratch, { recursive: true, force: true });
+        throw e;
+    }
 
     const tick = setInterval(() => {
         for (const d of [...store.deployments.values()]) {
             const ref = d.last_client_heartbeat ?? d.updated_at;
             if (d.ttl !== null && now() - ref > d.ttl) deleteDeployment(c, d);
-            else if (options.allowWorkers !== false) workers.reconcile(d);
+            else if (options.allowWorkers !== false) reconcile(d);
         }
     }, 500);
-    if (options.allowWorkers !== false) for (const d of store.deployments.values()) workers.reconcile(d);
 
     // If the host process exits without stop(), worker process groups (detached) must not be left running.
     const onExit = (): void => {

@@ -6,7 +6,7 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DeploymentPut } from './validate';
+import { validateDeploymentPut, type DeploymentPut } from './validate';
 
 export type EndpointState = 'active' | 'suspended' | 'stopped';
 
@@ -94,6 +94,7 @@ export class Store {
     constructor(
         readonly stateDir: string | undefined,
         scratchDir: string,
+        warn: (line: string) => void = (l) => process.stderr.write(l + '\n'),
     ) {
         this.blobDir = path.join(stateDir ?? scratchDir, 'blobs');
         fs.mkdirSync(this.blobDir, { recursive: true, mode: 0o700 });
@@ -109,7 +110,11 @@ export class Store {
             this.generatedKey = p.generatedKey;
             this.signingKeyPem = p.signingKeyPem;
             this.uploadSecret = p.uploadSecret;
-            for (const d of p.deployments) this.deployments.set(d.id, d);
+            for (const d of p.deployments) {
+                const why = badDeploymentRecord(d);
+                if (why) warn(`state.json: skipped deployment record ${JSON.stringify(d?.id)}: ${why}`);
+                else this.deployments.set(d.id, d);
+            }
             for (const v of p.versions) this.versions.set(v.id, v);
             for (const e of p.endpoints) this.endpoints.set(e.id, e);
             for (const w of p.workergroups) this.workergroups.set(w.id, w);
@@ -219,4 +224,16 @@ function syncDir(dir: string): void {
     } finally {
         if (fd !== undefined) fs.closeSync(fd);
     }
+}
+
+/** Why a stored deployment cannot be served (it would fail every start), or undefined when it is sound. */
+function badDeploymentRecord(d: DeploymentRec): string | undefined {
+    if (d === null || typeof d !== 'object') return 'not an object';
+    for (const f of ['id', 'endpoint_id', 'workergroup_id'] as const) {
+        if (typeof d[f] !== 'number') return `${f} is not a number`;
+    }
+    if (typeof d.user !== 'string') return 'user is not a string';
+    if (typeof d.docker_login !== 'object' || typeof d.autoscaling !== 'object') return 'missing fields';
+    const put = validateDeploymentPut({ ...d, ...d.docker_login, ...d.autoscaling, file_size: 1 });
+    return typeof put === 'string' ? put : undefined;
 }

@@ -4,6 +4,10 @@
  * Unknown fields are ignored, as most of the console's endpoints do.
  */
 import { AUTOSCALING_FIELDS } from '../shared/autoscaling';
+import { normalizeEnv } from '../shared/plan';
+
+/** Longest string field accepted: a worker's environment must stay far below the kernel's 128 KiB per string. */
+export const MAX_FIELD_BYTES = 64 * 1024;
 
 const INT_FIELDS = new Set(['cold_workers', 'max_workers', 'inactivity_timeout']);
 const STRING_FIELDS = [
@@ -49,12 +53,21 @@ export function validateDeploymentPut(b: Record<string, unknown>): DeploymentPut
     for (const f of STRING_FIELDS) {
         if (b[f] !== undefined && b[f] !== null && typeof b[f] !== 'string') return `Field ${f} must be a string`;
     }
+    // Anything that cannot become a worker's environment or argument is refused here, naming the field.
+    for (const f of ['name', 'image', ...STRING_FIELDS]) {
+        const v = b[f];
+        if (typeof v !== 'string') continue;
+        if (v.includes('\0')) return `Field ${f} must not contain a NUL byte`;
+        const n = Buffer.byteLength(v);
+        if (n > MAX_FIELD_BYTES) return `Field ${f} is too long (${n} bytes; at most ${MAX_FIELD_BYTES})`;
+    }
     if (b.tag === '') return 'Field tag must not be empty';
     if (b.storage !== undefined && b.storage !== null && (!isNum(b.storage) || b.storage <= 0)) {
         return 'Field storage must be a positive number';
     }
-    if (b.ttl !== undefined && b.ttl !== null && (!isNum(b.ttl) || !Number.isInteger(b.ttl) || b.ttl <= 0)) {
-        return 'Field ttl must be a positive integer or null';
+    // The SDK types ttl `float | None`: 2.5 and 0 are valid.
+    if (b.ttl !== undefined && b.ttl !== null && (!isNum(b.ttl) || b.ttl < 0)) {
+        return 'Field ttl must be a number >= 0 or null';
     }
     const autoscaling: Record<string, number | string> = {};
     for (const f of AUTOSCALING_FIELDS) {
@@ -92,7 +105,7 @@ const sameRecord = (a: Record<string, unknown>, b: Record<string, unknown>): boo
 
 /**
  * The tier the PUT falls in, compared with the deployment as stored (docs' tiers; wire mapping inferred):
- * image/env/search_params/storage/docker login -> `hard_update` (the SDK has no string for it: this name is the
+ * image/env (its `-p` ports as a set: the SDK's order varies per process)/search_params/storage/docker login -> `hard_update` (the SDK has no string for it: this name is the
  * emulator's), file hash -> `soft_update`, autoscaling or ttl -> `autoscale_update`, else `exists`.
  */
 export function decideAction(
@@ -110,7 +123,7 @@ export function decideAction(
 ): 'exists' | 'autoscale_update' | 'soft_update' | 'hard_update' {
     if (
         stored.image !== put.image ||
-        stored.env !== put.env ||
+        normalizeEnv(stored.env) !== normalizeEnv(put.env) ||
         stored.search_params !== put.search_params ||
         stored.storage !== put.storage ||
         !sameRecord(stored.docker_login, put.docker_login)
