@@ -531,4 +531,49 @@ suite('Vast Deployments (trusted)', function () {
             await vscode.workspace.fs.delete(vscode.Uri.joinPath(uri, '..'), { recursive: true });
         }
     });
+    test('an ignore comment quiets the editor but does not let Deploy go ahead', async function () {
+        this.timeout(120_000);
+        await api.ready();
+        const py = workspaceUri('quieted/app.py');
+        const code = [
+            'from vastai import Deployment',
+            '',
+            'app = Deployment(name="vscode-quieted")',
+            '',
+            '',
+            '@app.remote(benchmark_dataset=[{"x": 1}])',
+            'def one(x):  # vast: ignore[remote-not-async]',
+            '    return x',
+            '',
+            '',
+            'image = app.image("vastai/base-image:@vastai-automatic-tag", storage=16)',
+            'app.configure_autoscaling()',
+            '',
+        ];
+        await vscode.workspace.fs.writeFile(py, Buffer.from(code.join('\n')));
+        try {
+            await until(
+                'vscode-quieted in the index',
+                () => api.deployments().some((d) => d.name === 'vscode-quieted'),
+                60_000,
+            );
+            await settle(1000);
+            const shown = vscode.languages.getDiagnostics(py).filter((d) => d.source === 'vast');
+            assert.ok(
+                !shown.some((d) => String(typeof d.code === 'object' ? d.code.value : d.code) === 'remote-not-async'),
+                'the editor is quiet',
+            );
+            const asked = ui.prompts.length;
+            const result = await run(CommandId.deploy, refOf(api, 'vscode-quieted'));
+            assert.equal(result.ok, false, result.message);
+            assert.equal(result.refused, true, result.message);
+            assert.match(result.message, /remote-not-async|async/);
+            assert.ok(!ui.prompts.slice(asked).some((p) => p.kind === 'confirm'), 'no plan: nothing goes ahead');
+            await api.refreshStatus();
+            assert.equal(api.status('vscode-quieted')?.state, 'notDeployed', 'nothing was sent');
+        } finally {
+            await vscode.workspace.fs.delete(py);
+            await vscode.workspace.fs.delete(vscode.Uri.joinPath(py, '..'), { recursive: true });
+        }
+    });
 });
