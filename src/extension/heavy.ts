@@ -6,3 +6,5 @@
 export * from './heavyServices';
 export { deploy } from './commands/deploy';
 export { benchmark } from './commands/benchmark';
+export { callFunction } from './commands/callFunction';
+export { serveLocally, stopServing } from './commands/serve';

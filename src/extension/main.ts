@@ -2,6 +2,7 @@
 const moduleLoadedAt = performance.now();
 
 import type * as vscode from 'vscode';
+import { registerCallLens } from './callLens';
 import { registerCommands } from './commands/index';
 import { ExtensionState } from './state';
 import { createTestApi, type VastDeploymentsApi } from './testApi';
@@ -13,7 +14,7 @@ export function activate(context: vscode.ExtensionContext): VastDeploymentsApi {
     const t0 = performance.now();
     state = new ExtensionState(context);
     const s = state;
-    context.subscriptions.push(s, ...registerCommands(s));
+    context.subscriptions.push(s, ...registerCommands(s), registerCallLens(s.index));
     const views = registerViews(s);
     context.subscriptions.push(views);
     const activationMs = performance.now() - t0;

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { serveStatus } from './serveStatus';
 import type { DeploymentSummary } from '../shared/protocol';
 import type { ExtensionState } from './state';
 import type { Ui } from './ui';
@@ -42,6 +43,8 @@ export interface VastDeploymentsApi {
     refreshStatus(): Promise<void>;
     benchmarkHistory(name: string, tag?: string): BenchmarkHistory;
     statusBarText(): string;
+    /** The "Serving … · updated N s ago" item's text ('' when not serving). */
+    serveStatusText(): string;
     /** Lines streamed so far into a deployment's log channel. */
     logLines(deploymentId: number | string): readonly string[];
     /** The local emulator this window started, if any (URL only; its key stays inside). */
@@ -85,6 +88,7 @@ export function createTestApi(state: ExtensionState, views: Views, activationMs:
         },
         benchmarkHistory: (name, tag = 'default') => state.benchmarks.get(name, tag),
         statusBarText: () => views.statusBar.text,
+        serveStatusText: () => serveStatus().text,
         logLines: (id) => state.logs.linesOf(id),
         emulatorUrl: async () => (await state.connections.runningEmulator())?.url,
         operations: () =>

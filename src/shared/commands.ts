@@ -16,6 +16,9 @@ export const CommandId = {
     openDefinition: 'vastDeployments.openDefinition',
     newDeployment: 'vastDeployments.newDeployment',
     openWalkthrough: 'vastDeployments.openWalkthrough',
+    callFunction: 'vastDeployments.callFunction',
+    serveLocally: 'vastDeployments.serveLocally',
+    stopServing: 'vastDeployments.stopServing',
 } as const;
 
 export type CommandIdValue = (typeof CommandId)[keyof typeof CommandId];

@@ -46,10 +46,24 @@ suite('Vast Deployments (trusted)', function () {
     test('three lenses per deployment, none on plain Python', async () => {
         const uri = workspaceUri('hello/app.py');
         await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-        const lenses = await until('lenses on hello/app.py', async () => {
+        const all = await until('lenses on hello/app.py', async () => {
             const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-            return l && l.length >= 3 ? l : undefined;
+            return l && l.filter((x) => x.command?.command !== CommandId.callFunction).length >= 3 ? l : undefined;
         });
+        // "▶ Call" above each @remote function (the extension's own lens), the others on the Deployment(...) line.
+        const calls = await until('a ▶ Call lens per function', async () => {
+            const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+            const c = (l ?? []).filter((x) => x.command?.command === CommandId.callFunction);
+            return c.length === 2 ? c : undefined;
+        });
+        assert.deepEqual(
+            calls.map((l) => [l.command?.title, (l.command?.arguments?.[0] as { function: string }).function]),
+            [
+                ['▶ Call', 'square'],
+                ['▶ Call', 'add'],
+            ],
+        );
+        const lenses = all.filter((x) => x.command?.command !== CommandId.callFunction);
         assert.deepEqual(
             lenses.map((l) => l.command?.command).sort(),
             [CommandId.benchmark, CommandId.deploy, CommandId.tearDown].sort(),
@@ -140,6 +154,99 @@ suite('Vast Deployments (trusted)', function () {
         await vscode.commands.executeCommand('workbench.view.extension.vastDeployments');
         await settle();
         await takeScreenshot('tree');
+    });
+
+    test('call a function; serve locally: a save is live again, a broken save is refused', async function () {
+        this.timeout(240_000);
+        await api.ready();
+        const ref = refOf(api, HELLO);
+        const deployed = await run(CommandId.deploy, ref);
+        assert.equal(deployed.ok, true, deployed.message);
+
+        // Call a function: the result, route wait vs worker time; a bool is refused before sending; the picker
+        // offers the benchmark items first; the history keeps what was sent.
+        const callRef = { uri: ref.uri, name: HELLO, tag: 'default', function: 'add' };
+        const called = await run(CommandId.callFunction, { ...callRef, payload: '{"a": 40, "b": 2}' });
+        assert.equal(called.ok, true, called.message);
+        assert.equal(called.result, '42');
+        assert.equal(typeof called.routeMs, 'number');
+        assert.equal(typeof called.workerMs, 'number');
+        assert.match(called.message, /^add → 42 \(route wait \d+ ms, worker \d+ ms\)$/);
+        const defaulted = await run(CommandId.callFunction, { ...callRef, payload: '{"a": 1}' });
+        assert.equal(defaulted.result, '2', 'the default b=1 is sent, as the SDK applies defaults');
+        const refused = await run(CommandId.callFunction, { ...callRef, payload: '{"a": true}' });
+        assert.equal(refused.ok, false);
+        assert.equal(refused.refused, true);
+        assert.match(refused.message, /a: the SDK cannot send a bool/);
+        const picked = await run(CommandId.callFunction, {
+            uri: ref.uri,
+            name: HELLO,
+            tag: 'default',
+            function: 'square',
+        });
+        assert.equal(picked.result, '9', 'the first pick is the first benchmark item, {"x": 3}');
+        const pick = ui.last('pick');
+        assert.deepEqual(pick?.actions.slice(0, 2), ['{"x":3}', '{"x":4}']);
+        assert.equal(pick?.actions.at(-1), 'Edit JSON…');
+        await run(CommandId.callFunction, { uri: ref.uri, name: HELLO, tag: 'default', function: 'square' });
+        assert.ok(ui.last('pick')?.actions.includes('{"x":3}'));
+        await settle();
+        await takeScreenshot('call-function');
+
+        // Serve Locally: redeploys on save; the status item says when; the new code answers right after.
+        const served = await run(CommandId.serveLocally, ref);
+        assert.equal(served.ok, true, served.message);
+        await until('the serving item', () =>
+            /^\$\(radio-tower\) Serving vscode-hello · updated \d+ s ago$/.test(api.serveStatusText()),
+        );
+        const file = vscode.Uri.parse(ref.uri);
+        const doc = await vscode.workspace.openTextDocument(file);
+        const editor = await vscode.window.showTextDocument(doc);
+        const at = doc.getText().indexOf('return a + b');
+        await editor.edit((e) =>
+            e.replace(
+                new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'return a + b'.length)),
+                'return a + b + 100',
+            ),
+        );
+        const savedAt = Date.now();
+        await doc.save();
+        const live = await until(
+            'the saved code answering',
+            async () => {
+                const r = await run(CommandId.callFunction, { ...callRef, payload: '{"a": 1, "b": 1}' });
+                return r.result === '102' ? r : undefined;
+            },
+            60_000,
+            50,
+        );
+        const saveToResultMs = Date.now() - savedAt;
+        measure({ measure: 'serve-save-to-new-result', ms: saveToResultMs, target_ms: 1000, ok: live.ok });
+        await until('updated status', () => /updated \d+ s ago$/.test(api.serveStatusText()));
+        await takeScreenshot('serve-locally');
+        // A save with an error is not deployed and the status item says why.
+        const bad = doc.getText().indexOf('async def add');
+        await editor.edit((e) =>
+            e.replace(new vscode.Range(doc.positionAt(bad), doc.positionAt(bad + 'async def add'.length)), 'def add(:'),
+        );
+        await doc.save();
+        await until('the refusal in the status item', () => /not redeployed: /.test(api.serveStatusText()), 30_000);
+        const still = await run(CommandId.callFunction, { ...callRef, payload: '{"a": 1, "b": 1}' });
+        assert.equal(still.result, '102', 'the last good version keeps serving');
+        const stopped = await run(CommandId.stopServing);
+        assert.equal(stopped.ok, true);
+        assert.equal(api.serveStatusText(), '');
+        // Put the file back as the other tests expect it.
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+        fs.writeFileSync(
+            file.fsPath,
+            fs
+                .readFileSync(file.fsPath, 'utf8')
+                .replace('def add(:', 'async def add')
+                .replace('return a + b + 100', 'return a + b'),
+        );
+        const down = await run(CommandId.tearDown, ref);
+        assert.equal(down.ok, true, down.message);
     });
 
     test('deploy → ready → benchmark → out of date → update → logs → tear down (local emulator, real workers)', async function () {

@@ -29,6 +29,9 @@ const TITLES: Record<CommandIdValue, string> = {
     [CommandId.openDefinition]: 'Go to definition',
     [CommandId.newDeployment]: 'New deployment',
     [CommandId.openWalkthrough]: 'Get started',
+    [CommandId.callFunction]: 'Call function',
+    [CommandId.serveLocally]: 'Serve locally',
+    [CommandId.stopServing]: 'Stop serving',
 };
 
 export function registerCommands(state: ExtensionState): vscode.Disposable[] {
@@ -36,6 +39,9 @@ export function registerCommands(state: ExtensionState): vscode.Disposable[] {
         // Deploy and Benchmark pull in packaging and the pipeline (the heavy bundle): loaded on first use.
         [CommandId.deploy]: lazy(async () => heavyBundle().deploy(state)),
         [CommandId.benchmark]: lazy(async () => heavyBundle().benchmark(state)),
+        [CommandId.callFunction]: lazy(async () => heavyBundle().callFunction(state)),
+        [CommandId.serveLocally]: lazy(async () => heavyBundle().serveLocally(state)),
+        [CommandId.stopServing]: lazy(async () => heavyBundle().stopServing(state)),
         [CommandId.tearDown]: tearDown(state),
         [CommandId.refresh]: refresh(state),
         [CommandId.setApiKey]: setApiKey(state),

@@ -32,6 +32,10 @@ export function isDeploymentNode(x: unknown): x is DeploymentNode {
     return !!x && typeof x === 'object' && (x as TreeNode).kind === 'deployment';
 }
 
+export function isFunctionNode(x: unknown): x is Extract<TreeNode, { kind: 'function' }> {
+    return !!x && typeof x === 'object' && (x as TreeNode).kind === 'function';
+}
+
 export function isRemoteNode(x: unknown): x is RemoteNode {
     return !!x && typeof x === 'object' && (x as TreeNode).kind === 'remoteDeployment';
 }
