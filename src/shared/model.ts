@@ -192,4 +192,7 @@ export interface FileAnalysis {
     ignores: Record<number, string[]>;
     /** Set when the file was not analysed (too large, or over the time budget): why, in one sentence. */
     notAnalysed?: string;
+    /** Environment variables the file reads, when analysed with an environment (CLI, Deploy); `value` undefined when
+     * unset. Not set in the editor, where such reads stay dynamic. */
+    envReads?: { name: string; value?: string; range: Range }[];
 }

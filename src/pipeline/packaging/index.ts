@@ -21,7 +21,8 @@
  */
 import * as fs from 'node:fs';
 import type { DeploymentSpec, Result, SpecError } from '../../shared/packaging';
-import { specFromModel } from '../../shared/packaging';
+import { showEnvReads, specFromModel, type EnvReadShown } from '../../shared/packaging';
+import { decodePythonSource } from '../../shared/python/encoding';
 import { analyzePython, initPython } from '../../shared/python/analyze';
 import { buildPlan, type BuildOptions, type BuiltPackage } from './build';
 import { hashPlan } from './hash';
@@ -52,6 +53,8 @@ export class SecretFilesError extends Error {
 /** One deployment found in a file. */
 export interface LoadedSpec {
     variable: string;
+    /** Environment variables the file read (values of secret-looking names masked), for the Deploy plan. */
+    envReads: EnvReadShown[];
     /** `name=` when it is a literal string. */
     name?: string;
     result: Result<DeploymentSpec, SpecError[]>;
@@ -63,12 +66,29 @@ export async function loadSpecs(
     options: { text?: string; moduleName?: string; env?: Record<string, string | undefined> } = {},
 ): Promise<LoadedSpec[]> {
     await initPython();
-    const text = options.text ?? (await fs.promises.readFile(file, 'utf8'));
-    return analyzePython(text).deployments.map((d) => ({
+    const text = options.text ?? readPythonSource(file, await fs.promises.readFile(file));
+    const analysis = analyzePython(text, options.env ? { env: options.env } : {});
+    const envReads = showEnvReads(analysis.envReads ?? []);
+    return analysis.deployments.map((d) => ({
         variable: d.variable,
+        envReads,
         name: d.name?.kind === 'str' ? d.name.value : undefined,
         result: specFromModel(d, file, { moduleName: options.moduleName }),
     }));
+}
+
+/** A .py file the way Python decodes it (PEP 263), or a clear error. */
+export class SourceDecodeError extends Error {
+    constructor(file: string, reason: string) {
+        super(`${file}: ${reason}`);
+        this.name = 'SourceDecodeError';
+    }
+}
+
+function readPythonSource(file: string, bytes: Uint8Array): string {
+    const d = decodePythonSource(bytes);
+    if (!d.ok) throw new SourceDecodeError(file, d.error);
+    return d.text;
 }
 
 function planOrThrow(spec: DeploymentSpec, options: PlanOptions) {

@@ -29,7 +29,7 @@ export function formatSpecError(file: string, e: SpecError): string {
 export async function loadDeployment(
     file: string,
     name?: string,
-    options: { refuseErrors?: boolean } = {},
+    options: { refuseErrors?: boolean; env?: Readonly<Record<string, string | undefined>> } = {},
 ): Promise<DeploymentSpec> {
     const abs = path.resolve(file);
     // Read once, as Python would (never blocking on a FIFO; a one-line reason when it cannot be read).
@@ -45,7 +45,8 @@ export async function loadDeployment(
             );
         }
     }
-    const specs = await loadSpecs(abs, { text, moduleName: '__main__' });
+    // os.environ reads resolve as the SDK resolves them at deploy time: from this process's environment.
+    const specs = await loadSpecs(abs, { text, moduleName: '__main__', env: { ...(options.env ?? process.env) } });
     if (specs.length === 0) throw new SpecLoadError(`${file}: no Deployment(...) found`);
     const candidates = name === undefined ? specs : specs.filter((s) => s.name === name || s.variable === name);
     if (candidates.length === 0) {
@@ -63,7 +64,7 @@ export async function loadDeployment(
             r.errors.map((e) => formatSpecError(file, e)),
         );
     }
-    return r.value;
+    return { ...r.value, envReads: candidates[0]!.envReads };
 }
 
 /** What Benchmark needs from the file: the function, its inputs and `benchmark_runs`. */

@@ -4,3 +4,4 @@ export * from './searchParams';
 export * from './pyFormat';
 export * from './ignoreFilter';
 export * from './wire';
+export * from './envReads';

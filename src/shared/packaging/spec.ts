@@ -9,6 +9,7 @@ import { configJsonOf, portOf, readImageCalls, type PortSpec } from './imageCall
 import { PyFormatError, describe, pyStr } from './pyFormat';
 import { buildQuery, type QueryEntry } from './searchParams';
 import { AUTOSCALING_FIELDS } from '../autoscaling';
+import type { EnvReadShown } from './envReads';
 import type { CopySpec, ScalarValue, SpecError } from './specTypes';
 
 export type { CopySpec, ScalarValue, SpecError } from './specTypes';
@@ -97,6 +98,8 @@ export interface DeploymentSpec {
     copies: CopySpec[];
     /** URL options given to `Deployment(...)` itself (settings may override them). */
     clientOptions: { autoscalerInstance?: string; autoscalerUrl?: string; webserverUrl?: string };
+    /** Environment variables the file read (secret-looking values masked), for the Deploy plan. */
+    envReads?: EnvReadShown[];
     /** `json.dumps(asdict(Config))`: exact bytes of ./config.json, first input of the hash. */
     configJson: string;
 }

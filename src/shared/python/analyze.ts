@@ -3,24 +3,24 @@
  * `PythonDocument` (incremental, for the language server). Both return the `FileAnalysis` model of `../model`.
  */
 import type { FileAnalysis } from '../model';
-import { analyzeIndexed, analyzeTree } from './analyzeTree';
+import { analyzeIndexed, analyzeTree, type AnalyzeOptions } from './analyzeTree';
 import { MAX_ANALYSED_CHARS, notAnalysed, overBudget, tooLarge } from './limits';
 import { AnalysisBudgetError, SourceIndex } from './nodes';
 import { parsePython } from './parser';
 
 export { initPython, isPythonReady, PythonNotInitializedError, WasmNotFoundError } from './parser';
 export { PythonDocument, type ContentChange } from './document';
-export { analyzeTree, emptyAnalysis } from './analyzeTree';
+export { analyzeTree, emptyAnalysis, type AnalyzeOptions } from './analyzeTree';
 export { ANALYSIS_BUDGET_MS, MAX_ANALYSED_CHARS } from './limits';
 
 /**
  * Analyses Python source text: every deployment that can be read, even mid-edit. Never throws; before
  * `initPython()` resolves it throws `PythonNotInitializedError`, the one programming error it reports.
  */
-export function analyzePython(text: string): FileAnalysis {
+export function analyzePython(text: string, options: AnalyzeOptions = {}): FileAnalysis {
     const tree = parsePython(text);
     try {
-        return analyzeTree(text, tree);
+        return analyzeTree(text, tree, options);
     } finally {
         tree.delete();
     }

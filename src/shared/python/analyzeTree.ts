@@ -5,6 +5,7 @@ import { readDeployments } from './deployments';
 import { collectVastaiImports, importInfo } from './imports';
 import { readIgnores, readSyntaxErrors } from './ignores';
 import { AnalysisBudgetError, SourceIndex } from './nodes';
+import type { EnvRead } from './values';
 
 /** An analysis with nothing in it (for text that does not mention `vastai`, or if analysis itself failed). */
 export function emptyAnalysis(mentionsVastai = false): FileAnalysis {
@@ -29,13 +30,19 @@ function guard<T>(f: () => T, fallback: T): T {
     }
 }
 
+/** `env`: the environment `os.environ`/`os.getenv` read (the CLI's or the extension host's, plus a .env file). Left
+ * out in the editor, where such reads stay dynamic. */
+export interface AnalyzeOptions {
+    env?: Readonly<Record<string, string | undefined>>;
+}
+
 /** Analyses an already parsed tree of `text`. Never throws. */
-export function analyzeTree(text: string, tree: Tree): FileAnalysis {
-    return analyzeIndexed(new SourceIndex(text, tree));
+export function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions = {}): FileAnalysis {
+    return analyzeIndexed(new SourceIndex(text, tree), options);
 }
 
 /** Analyses the text and tree of `index` (an open document passes one that reuses its previous occurrences). */
-export function analyzeIndexed(index: SourceIndex): FileAnalysis {
+export function analyzeIndexed(index: SourceIndex, options: AnalyzeOptions = {}): FileAnalysis {
     const { text, tree } = index;
     const result = emptyAnalysis(text.includes('vastai'));
     result.syntaxErrors = guard(() => readSyntaxErrors(tree.rootNode), []);
@@ -44,11 +51,20 @@ export function analyzeIndexed(index: SourceIndex): FileAnalysis {
     const bindings = guard(() => collectVastaiImports(index), undefined);
     if (!bindings) return result;
     result.imports = guard(() => importInfo(bindings), result.imports);
-    const found = guard(() => readDeployments(index, bindings, result.imports.getContextNames, { bindings, index }), {
+    const envReads: EnvRead[] = [];
+    const ctx = options.env ? { bindings, index, env: options.env, envReads } : { bindings, index };
+    const found = guard(() => readDeployments(index, bindings, result.imports.getContextNames, ctx), {
         deployments: [],
         foreignRemotes: [],
     });
     result.deployments = found.deployments;
     result.foreignRemotes = found.foreignRemotes;
+    if (options.env) result.envReads = uniqueReads(envReads);
     return result;
+}
+
+/** Each variable once, at its first read. */
+function uniqueReads(reads: EnvRead[]): EnvRead[] {
+    const seen = new Set<string>();
+    return reads.filter((r) => !seen.has(r.name) && seen.add(r.name));
 }

@@ -21,6 +21,8 @@ export function callArgs(args: Node | null, ctx: EvalContext): CallArg[] {
                 value: value ? evaluate(value, ctx) : dynamic(a),
                 range: rangeOf(a),
             });
+        } else if (a.type === 'dictionary_splat' && splatDict(a, ctx, out)) {
+            continue;
         } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
             out.push({ value: dynamic(a), range: rangeOf(a) });
         } else {
@@ -28,6 +30,29 @@ export function callArgs(args: Node | null, ctx: EvalContext): CallArg[] {
         }
     }
     return out;
+}
+
+/** `**{"k": v}` of a literal dict with str keys: its entries as keyword arguments, as Python passes them. */
+function splatDict(splat: Node, ctx: EvalContext, out: CallArg[]): boolean {
+    const inner = namedChildren(splat)[0];
+    if (!inner) return false;
+    const v = evaluate(inner, ctx);
+    if (v.kind !== 'dict' || !v.entries.every((e) => e.key.kind === 'str')) return false;
+    const keys = v.entries.map((e) => (e.key.kind === 'str' ? e.key.value : ''));
+    // A key given twice in the literal keeps the last value (dict semantics), in the first key's position.
+    const seen = new Map<string, number>();
+    const args: CallArg[] = [];
+    v.entries.forEach((e, i) => {
+        const name = keys[i] as string;
+        const arg: CallArg = { name, nameRange: e.key.range, value: e.value, range: rangeOf(splat) };
+        const at = seen.get(name);
+        if (at === undefined) {
+            seen.set(name, args.length);
+            args.push(arg);
+        } else args[at] = { ...arg, nameRange: args[at]?.nameRange };
+    });
+    out.push(...args);
+    return true;
 }
 
 /** An empty range at the end of `r` (where `(...)` would go when a decorator has no parentheses). */

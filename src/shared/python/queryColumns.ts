@@ -28,7 +28,9 @@ export function queryColumnOf(
     if (node.type === 'call') {
         const fn = node.childForFieldName('function');
         const args = node.childForFieldName('arguments');
-        if (!fn || !args || bindings.qualify(fn) !== `${QUERY_MODULE}.Column`) return undefined;
+        const callee = fn ? bindings.qualify(fn) : undefined;
+        // `Column` is defined in vastai.data.query and re-exported by vastai.data.
+        if (!fn || !args || (callee !== `${QUERY_MODULE}.Column` && callee !== 'vastai.data.Column')) return undefined;
         const list = namedChildren(args);
         const arg = list[0];
         if (list.length !== 1 || !arg) return undefined;

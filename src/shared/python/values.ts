@@ -4,19 +4,32 @@
  * Anything else is `dynamic`, with its range and source text.
  */
 import type { Node } from 'web-tree-sitter';
-import type { PyValue, QueryOp, QueryTerm } from '../model';
+import type { PyValue, QueryOp, QueryTerm, Range } from '../model';
 import { gpuConstant } from '../vocabulary';
 import { evalBinary, evalUnary } from './arithmetic';
 import { intValue, parseIntLiteral } from './numbers';
 import { QUERY_MODULE, type Bindings } from './imports';
 import { namedChildren, parentOf, rangeOf, sameNode, type SourceIndex } from './nodes';
 import { decodeStringLiteral } from './strings';
+import { pyRepr } from '../packaging/pyFormat';
 import { queryColumnOf } from './queryColumns';
 
 /** What evaluation needs to know about the file. */
 export interface EvalContext {
     bindings: Bindings;
     index: SourceIndex;
+    /** The environment `os.environ` / `os.getenv` read, as the SDK reads it at deploy time on the user's machine.
+     * Absent in the editor: such reads stay dynamic. Every read is recorded in `envReads`. */
+    env?: Readonly<Record<string, string | undefined>>;
+    envReads?: EnvRead[];
+}
+
+/** One environment variable the file reads (`os.environ["X"]`, `os.environ.get("X", d)`, `os.getenv("X")`). */
+export interface EnvRead {
+    name: string;
+    /** The value found, or undefined when unset (the default applies, or `os.environ[...]` raises KeyError). */
+    value?: string;
+    range: Range;
 }
 
 const MAX_DEPTH = 100;
@@ -66,7 +79,7 @@ class Evaluator {
         switch (node.type) {
             case 'string':
             case 'concatenated_string':
-                return this.str(node);
+                return this.str(node, depth);
             case 'integer':
             case 'float':
                 return number(node);
@@ -109,17 +122,145 @@ class Evaluator {
                 return this.attribute(node);
             case 'lambda':
                 return this.lambda(node, depth);
+            case 'subscript':
+                return this.environSubscript(node, depth);
+            case 'conditional_expression':
+                return this.conditional(node, depth);
             default:
                 return dynamic(node);
         }
     }
 
-    private str(node: Node): PyValue {
+    /**
+     * An f-string whose replacement fields are constants: `{x}` is `format(x, '')` = `str(x)`, `!s`/`!r` apply
+     * str/repr. A format spec or `=` is refused (dynamic) rather than approximated. Literal parts are decoded by
+     * rebuilding the literal without the fields.
+     */
+    private fstring(part: Node, depth: number): string | undefined {
+        const text = part.text;
+        let out = '';
+        let last = part.startIndex;
+        const pieces: { literal: string; value?: string }[] = [];
+        for (const c of part.namedChildren) {
+            if (c?.type !== 'interpolation') continue;
+            pieces.push({ literal: text.slice(last - part.startIndex, c.startIndex - part.startIndex) });
+            const expr = c.childForFieldName('expression') ?? namedChildren(c)[0];
+            const conv = namedChildren(c).find((x) => x.type === 'type_conversion')?.text;
+            if (
+                !expr ||
+                namedChildren(c).some((x) => x.type === 'format_specifier') ||
+                /=\s*(!\w)?\s*}$/.test(c.text)
+            ) {
+                return undefined;
+            }
+            const v = this.eval(expr, depth + 1);
+            const s = conv === '!r' || conv === '!a' ? reprOf(v) : strOf(v);
+            if (s === undefined || (conv === '!a' && [...s].some((ch) => (ch.codePointAt(0) ?? 0) > 0x7f))) {
+                return undefined;
+            }
+            pieces.push({ literal: '', value: s });
+            last = c.endIndex;
+        }
+        pieces.push({ literal: text.slice(last - part.startIndex) });
+        // Decode the literal text with the prefix minus `f` (keeping `r`), as one string without the fields.
+        const prefix = /^[a-zA-Z]*/.exec(text)?.[0] ?? '';
+        const plainPrefix = prefix.replace(/[fF]/g, '');
+        for (const [i, p] of pieces.entries()) {
+            if (p.value !== undefined) {
+                out += p.value;
+                continue;
+            }
+            let lit = p.literal;
+            if (i === 0) lit = lit.slice(prefix.length);
+            const quote = /^('''|"""|'|")/.exec(i === 0 ? lit : text.slice(prefix.length))?.[0] ?? '"';
+            if (i === 0) lit = lit.slice(quote.length);
+            if (i === pieces.length - 1) lit = lit.slice(0, lit.length - quote.length);
+            lit = lit.replace(/{{/g, '{').replace(/}}/g, '}');
+            const decoded = decodeStringLiteral(`${plainPrefix}${quote}${lit}${quote}`);
+            if (decoded.value === undefined) return undefined;
+            out += decoded.value;
+        }
+        return out;
+    }
+
+    /** `a if cond else b` with a constant condition. */
+    private conditional(node: Node, depth: number): PyValue {
+        const parts = namedChildren(node);
+        const [a, cond, b] = parts;
+        if (parts.length !== 3 || !a || !cond || !b) return dynamic(node);
+        const c = this.eval(cond, depth + 1);
+        const t = truthOf(c);
+        if (t === undefined) return dynamic(node);
+        return this.eval(t ? a : b, depth + 1);
+    }
+
+    /** `os.environ["X"]`: the variable's value when the environment is known; KeyError (dynamic) when unset. */
+    private environSubscript(node: Node, depth: number): PyValue {
+        const obj = node.childForFieldName('value');
+        const key = node.childForFieldName('subscript');
+        if (!obj || !key || !this.isEnviron(obj)) return dynamic(node);
+        const k = this.eval(key, depth + 1);
+        if (k.kind !== 'str') return dynamic(node);
+        const value = this.readEnv(k.value, node);
+        return value === undefined ? dynamic(node) : { kind: 'str', value, range: rangeOf(node) };
+    }
+
+    private isEnviron(obj: Node): boolean {
+        const t = obj.text.replace(/\s+/g, '');
+        return t === 'os.environ' || (t === 'environ' && importsFromOs(this.ctx.index, 'environ'));
+    }
+
+    /** Records the read; the value when the environment is known and has it. */
+    private readEnv(name: string, node: Node): string | undefined {
+        const env = this.ctx.env;
+        const value = env && Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined;
+        if (env) {
+            const read: EnvRead = { name, range: rangeOf(node) };
+            if (value !== undefined) read.value = value;
+            this.ctx.envReads?.push(read);
+        }
+        return value;
+    }
+
+    /** `os.environ.get("X", d)` / `os.getenv("X", d)`: the value, else the default (None when not given). */
+    private envGet(node: Node, fn: Node, args: Node, depth: number): PyValue | undefined {
+        const fnText = fn.text.replace(/\s+/g, '');
+        const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : null;
+        const isGet =
+            fnText === 'os.getenv' ||
+            (fnText === 'getenv' && importsFromOs(this.ctx.index, 'getenv')) ||
+            (fn.type === 'attribute' &&
+                fn.childForFieldName('attribute')?.text === 'get' &&
+                !!obj &&
+                this.isEnviron(obj));
+        if (!isGet) return undefined;
+        const list = namedChildren(args);
+        if (
+            list.length < 1 ||
+            list.length > 2 ||
+            list.some((a) => a.type !== 'string' && a.type.includes('argument'))
+        ) {
+            return dynamic(node);
+        }
+        const key = this.eval(list[0] as Node, depth + 1);
+        if (key.kind !== 'str' || !this.ctx.env) return dynamic(node);
+        const value = this.readEnv(key.value, node);
+        if (value !== undefined) return { kind: 'str', value, range: rangeOf(node) };
+        const fallback = list[1] ? this.eval(list[1], depth + 1) : ({ kind: 'none', range: rangeOf(node) } as PyValue);
+        return fallback.kind === 'dynamic' ? dynamic(node) : { ...fallback, range: rangeOf(node) };
+    }
+
+    private str(node: Node, depth: number): PyValue {
         const parts = node.type === 'concatenated_string' ? namedChildren(node) : [node];
         let value = '';
         for (const part of parts) {
             if (part.type !== 'string' || part.hasError) return dynamic(node);
-            for (const c of part.namedChildren) if (c?.type === 'interpolation') return dynamic(node);
+            if (part.namedChildren.some((c) => c?.type === 'interpolation')) {
+                const f = this.fstring(part, depth);
+                if (f === undefined) return dynamic(node);
+                value += f;
+                continue;
+            }
             const decoded = decodeStringLiteral(part.text);
             if (decoded.value === undefined || decoded.isBytes) return dynamic(node);
             value += decoded.value;
@@ -213,6 +354,10 @@ class Evaluator {
     private call(node: Node, depth: number): PyValue {
         const fn = node.childForFieldName('function');
         const args = node.childForFieldName('arguments');
+        if (fn && args?.type === 'argument_list') {
+            const env = this.envGet(node, fn, args, depth);
+            if (env) return env;
+        }
         if (!fn || fn.type !== 'attribute' || !args || args.type !== 'argument_list') return dynamic(node);
         const method = fn.childForFieldName('attribute')?.text;
         const obj = fn.childForFieldName('object');
@@ -225,6 +370,55 @@ class Evaluator {
             arg.type === 'list_splat' || arg.type === 'dictionary_splat' ? dynamic(arg) : this.eval(arg, depth + 1);
         const term: QueryTerm = { ...col, op: method === 'in_' ? 'in' : 'notin', value, range: rangeOf(node) };
         return { kind: 'query', terms: [term], range: rangeOf(node) };
+    }
+}
+
+/** `from os import NAME` somewhere in the file. */
+function importsFromOs(index: SourceIndex, name: string): boolean {
+    return index.identifiers(name).some((id) => {
+        for (let n = parentOf(id); n; n = parentOf(n)) {
+            if (n.type === 'import_from_statement') return n.childForFieldName('module_name')?.text === 'os';
+        }
+        return false;
+    });
+}
+
+/** Truthiness of a constant; undefined when not constant. */
+function truthOf(v: PyValue): boolean | undefined {
+    switch (v.kind) {
+        case 'bool':
+            return v.value;
+        case 'none':
+            return false;
+        case 'int':
+            return v.digits !== undefined || v.value !== 0;
+        case 'float':
+            return v.value !== 0;
+        case 'str':
+            return v.value !== '';
+        case 'list':
+        case 'tuple':
+        case 'set':
+            return v.items.length > 0;
+        case 'dict':
+            return v.entries.length > 0;
+        default:
+            return undefined;
+    }
+}
+
+/** `str(v)` of a constant for f-strings; undefined for what cannot be printed exactly. */
+function strOf(v: PyValue): string | undefined {
+    return v.kind === 'str' ? v.value : reprOf(v);
+}
+
+function reprOf(v: PyValue): string | undefined {
+    try {
+        return v.kind === 'dynamic' || v.kind === 'query' || v.kind === 'lambda' || v.kind === 'set'
+            ? undefined
+            : pyRepr(v);
+    } catch {
+        return undefined;
     }
 }
 

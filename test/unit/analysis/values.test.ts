@@ -39,7 +39,8 @@ const rows: [string, string][] = [
     ['"\\N{BULLET}"', '<dyn "\\N{BULLET}">'],
     ['"unknown \\q escape"', "'unknown \\q escape'"],
     ['f"no placeholders {{x}}"', "'no placeholders {x}'"],
-    ['f"{STORAGE}gb"', '<dyn f"{STORAGE}gb">'],
+    ['f"{STORAGE}gb"', "'16gb'"],
+    ['f"{STORAGE:>4}gb"', '<dyn f"{STORAGE:>4}gb">'],
     ["b'bytes'", "<dyn b'bytes'>"],
     // numbers
     ['1_000', '1000'],

@@ -63,7 +63,14 @@ export function captureSdk(dir: string, env: NodeJS.ProcessEnv = process.env): P
 
 /** Our reader and packaging on `dir/app.py`: the first deployment's PUT body (hash computed) and config.json. */
 export async function ours(dir: string, env?: Record<string, string | undefined>): Promise<Ours> {
-    const specs = await loadSpecs(path.join(dir, 'app.py'), env ? { env } : {});
+    let specs;
+    try {
+        specs = await loadSpecs(path.join(dir, 'app.py'), env ? { env } : {});
+    } catch (e) {
+        // A file Python cannot decode is refused with a message before any analysis.
+        const noRange = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+        return { ok: false, errors: [{ message: (e as Error).message, range: noRange, sdk: false }] };
+    }
     const first = specs[0];
     if (!first) return { ok: false, errors: [] };
     if (!first.result.ok) return { ok: false, errors: first.result.errors };
