@@ -4,7 +4,7 @@
  */
 import { ApiError, CancelledError, findApiKey, MissingApiKeyError, redact } from '../pipeline/api';
 import { PackagePlanError, PackagingAbortedError } from '../pipeline/packaging';
-import { DeployError, SourceFileError, SpecLoadError } from '../pipeline/run';
+import { DeployError, SourceFileError, SpecLoadError, WorkerStartupError } from '../pipeline/run';
 import { runBenchmarkCommand, runInvoke } from './commands/benchmark';
 import { runCheck } from './commands/check';
 import { runDeploy, runPlan } from './commands/deploy';
@@ -54,7 +54,9 @@ function reason(e: unknown): { line: string; details: string[]; code: number } {
         return { line: 'cannot package the deployment', details: e.message.split('\n'), code: 1 };
     }
     if (e instanceof DeployError) {
-        return { line: `${e.summary} — ${e.stateMessage}`, details: [], code: e.cancelled ? 130 : 1 };
+        // A worker that failed to start: its traceback, mapped to the user's file, under the one line.
+        const details = e.cause instanceof WorkerStartupError ? e.cause.detail.trimEnd().split('\n') : [];
+        return { line: `${e.summary} — ${e.stateMessage}`, details, code: e.cancelled ? 130 : 1 };
     }
     if (e instanceof CancelledError || e instanceof PackagingAbortedError) {
         return { line: 'cancelled', details: [], code: 130 };

@@ -2,6 +2,8 @@
  * `vast-deployments emulator [--port P] [--api-key K]... [--state DIR] [--python PATH] [--allow-scripts]
  * [--max-workers N]`: runs the emulator in the foreground until SIGINT/SIGTERM.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from './server';
 
 export const EMULATOR_USAGE = `Usage: vast-deployments emulator [options]
@@ -10,10 +12,16 @@ Runs a local Vast emulator (console + autoscaler API, local Python workers) on 1
 
 Options:
   --port P          port to listen on (default: a free one)
-  --api-key K       accept this API key (repeatable); without one, a key is generated and printed
+  --api-key-file F  accept the API key(s) in file F, one per line (keys stay off the command line, where any
+                    local process can read them); $VAST_EMULATOR_API_KEY is read once and removed
+  --api-key K       accept this API key (repeatable; visible to local processes: prefer --api-key-file);
+                    without any key, one is generated and printed
   --state DIR       keep deployments and uploads in DIR across restarts
   --python PATH     Python interpreter for workers (default: python3)
   --allow-scripts   run the deployments' run_script/run_cmd steps on workers (default: skipped)
+  --sdk-path DIR    where the vastai SDK is, when the interpreter has not installed it (added to PYTHONPATH)
+  --worker W        auto (default: the SDK's own worker when the interpreter can import it) | sdk | builtin
+  --no-sandbox      run workers without bubblewrap (they can then read what you can read)
   --max-workers N   at most N workers per deployment (default: 2)
   -h, --help        show this help
 `;
@@ -43,6 +51,36 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions & { help?: bo
             }
             case '--api-key':
                 o.apiKeys!.push(value());
+                break;
+            case '--api-key-file': {
+                const file = value();
+                let text: string;
+                try {
+                    text = fs.readFileSync(file, 'utf8');
+                } catch (e) {
+                    throw new UsageError(`--api-key-file: cannot read ${file}: ${(e as NodeJS.ErrnoException).code}`);
+                }
+                const keys = text
+                    .split(/\r?\n/)
+                    .map((l) => l.trim())
+                    .filter((l) => l !== '' && !l.startsWith('#'));
+                if (keys.length === 0) throw new UsageError(`--api-key-file: no key in ${file}`);
+                o.apiKeys!.push(...keys);
+                break;
+            }
+            case '--sdk-path':
+                o.sdkPath = path.resolve(value());
+                break;
+            case '--worker': {
+                const w = value();
+                if (w !== 'auto' && w !== 'sdk' && w !== 'builtin') {
+                    throw new UsageError('--worker must be auto, sdk or builtin');
+                }
+                o.worker = w;
+                break;
+            }
+            case '--no-sandbox':
+                o.noSandbox = true;
                 break;
             case '--state':
                 o.stateDir = value();
@@ -116,6 +154,10 @@ export async function runEmulatorCli(
         io.out(EMULATOR_USAGE);
         return 0;
     }
+    // A key in the environment is read once and removed, so no worker (or anything else we start) inherits it.
+    const envKey = process.env.VAST_EMULATOR_API_KEY;
+    delete process.env.VAST_EMULATOR_API_KEY;
+    if (envKey) opts.apiKeys = [...(opts.apiKeys ?? []), envKey.trim()];
     let handle: EmulatorHandle;
     try {
         handle = await startEmulator(opts);
@@ -124,6 +166,10 @@ export async function runEmulatorCli(
         return 1;
     }
     io.out(`Vast emulator listening on ${handle.url}`);
+    io.out(
+        `Workers: ${handle.runtime.description}, ${handle.runtime.sandbox ? 'sandboxed (bubblewrap)' : 'NOT sandboxed'}`,
+    );
+    for (const n of handle.runtime.notices) io.err(n);
     for (const line of exportLines(handle)) io.out(line);
     io.out(`Admin token: ${handle.adminToken}`);
     await new Promise<void>((resolve) => {

@@ -12,7 +12,10 @@ import { Faults, parseFaultRule, type FaultRule } from './faults';
 import { marketRoute } from './market';
 import { apiError, json, jsonObject, keyOf, readBody, send, type Reply, type Req } from './http';
 import { downloadBlob, downloadUrl, uploadBlob } from './s3';
+import { stopLeftovers } from './orphans';
+import { probePython, probeSandbox } from './runtime';
 import { now, Store, type DeploymentRec } from './state';
+import { workerReportRoute } from './workerApi';
 import { WorkerManager } from './workers';
 
 export interface EmulatorOptions {
@@ -38,6 +41,22 @@ export interface EmulatorOptions {
     uploadCheckBudgetMs?: number;
     /** Folder holding the Python shim (`vastai/`, `vast_emulator/`); found next to the bundle by default. */
     shimDir?: string;
+    /** Where the `vastai` SDK is when the interpreter does not have it installed (added to the worker's PYTHONPATH). */
+    sdkPath?: string;
+    /** `auto` (default): the SDK's own worker when the interpreter can import it, else the built-in one. */
+    worker?: 'auto' | 'sdk' | 'builtin';
+    /** Run workers without the bubblewrap sandbox even where it works (default false). */
+    noSandbox?: boolean;
+}
+
+/** Which worker runs and how it is isolated, decided once at start. */
+export interface EmulatorRuntimeInfo {
+    worker: 'sdk' | 'builtin';
+    /** "the SDK's worker (vastai ..., worker server 1.1.0)" or "the built-in worker (...)". */
+    description: string;
+    sandbox: boolean;
+    /** Lines to show the user once (no sandbox, why the built-in worker). */
+    notices: string[];
 }
 
 export interface EmulatorWorkerInfo {
@@ -61,6 +80,7 @@ export interface EmulatorHandle {
     /** Set when the emulator made its own key (no `apiKeys` given): the caller prints it once. */
     generatedKey?: string;
     adminToken: string;
+    runtime: EmulatorRuntimeInfo;
     faults: { add(rule: FaultRule): void; clear(): void; list(): FaultRule[] };
     workers(): EmulatorWorkerInfo[];
     /** Worker log lines of an endpoint. */
@@ -97,12 +117,36 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         generatedKey = store.generatedKey;
         apiKeys = [generatedKey];
     }
-    const workRoot = options.stateDir ? path.join(options.stateDir, 'workers') : path.join(scratch, 'workers');
+    const workRoot = options.stateDir
+        ? path.join(path.resolve(options.stateDir), 'workers')
+        : path.join(scratch, 'workers');
+    // Workers left by an emulator of this state that died without stopping them (kill -9) go before new ones start.
+    const leftovers = options.stateDir ? await stopLeftovers(workRoot) : 0;
     fs.rmSync(workRoot, { recursive: true, force: true });
+    fs.mkdirSync(workRoot, { recursive: true, mode: 0o700 });
+    const python = options.python ?? 'python3';
+    const [pyRuntime, sandbox] = await Promise.all([
+        probePython(python, options.sdkPath, options.worker ?? 'auto'),
+        probeSandbox(options.noSandbox ?? false),
+    ]);
+    const runtime: EmulatorRuntimeInfo = {
+        worker: pyRuntime.kind,
+        description:
+            pyRuntime.kind === 'sdk'
+                ? `the SDK's worker (${pyRuntime.version})`
+                : `the built-in worker (${pyRuntime.reason})`,
+        sandbox: sandbox.baseArgs !== undefined,
+        notices: [],
+    };
+    if (leftovers > 0) runtime.notices.push(`Stopped ${leftovers} leftover worker process(es) of a previous run.`);
+    if (sandbox.warning) runtime.notices.push(sandbox.warning);
     const late: { core?: EmulatorCore } = {};
     const workers = new WorkerManager({
-        python: options.python ?? 'python3',
+        python,
         shimDir,
+        runtime: pyRuntime,
+        sandbox,
+        sdkPath: options.sdkPath,
         workRoot,
         allowScripts: options.allowScripts ?? false,
         cap: options.maxWorkers ?? 2,
@@ -187,6 +231,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         apiKeys,
         generatedKey,
         adminToken,
+        runtime,
         faults: { add: (r) => faults.add(r), clear: () => faults.clear(), list: () => faults.list() },
         workers: () =>
             [...workers.workers.values()].map((w) => ({
@@ -311,6 +356,7 @@ function admit(
         return {
             limit: LIMITS.autoscaler,
             route: (req) =>
+                workerReportRoute(core, req) ??
                 autoscalerRoute(core, req) ??
                 consoleAuthError(core, key) ??
                 apiError(404, 'not_found', `No such API: ${method} ${p}`),

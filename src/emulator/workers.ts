@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DeploymentRec, Store } from './state';
 import { now } from './state';
+import { sandboxCommand, type PythonRuntime, type SandboxInfo } from './runtime';
 import { desiredWorkers, dockerEnv } from './scaling';
 
 export type WorkerState =
@@ -34,6 +35,8 @@ export interface WorkerRt {
     restarts: number;
     dir: string;
     token: string;
+    /** The SDK worker's MASTER_TOKEN: its `/worker_status/` reports carry it. */
+    mtoken: string;
     /** Set when the emulator stops the process on purpose (no restart on exit). */
     stopping: boolean;
     proc: ChildProcess | undefined;
@@ -43,6 +46,12 @@ export interface WorkerRt {
 export interface WorkerOptions {
     python: string;
     shimDir: string;
+    /** Which worker runs (the SDK's or the built-in one), probed once at start. */
+    runtime: PythonRuntime;
+    /** The bubblewrap sandbox, when it works here. */
+    sandbox: SandboxInfo;
+    /** Added to PYTHONPATH for the SDK's worker (where the SDK is, when not installed). */
+    sdkPath?: string;
     workRoot: string;
     allowScripts: boolean;
     cap: number;
@@ -197,6 +206,7 @@ export class WorkerManager {
             restarts: 0,
             dir,
             token: randomBytes(24).toString('hex'),
+            mtoken: randomBytes(24).toString('hex'),
             stopping: false,
             proc: undefined,
             exited: Promise.resolve(),
@@ -209,24 +219,55 @@ export class WorkerManager {
 
     private launch(dep: DeploymentRec, w: WorkerRt): void {
         const base = this.o.baseUrl();
+        const sdk = this.o.runtime.kind === 'sdk';
+        const sandboxed = this.o.sandbox.baseArgs !== undefined;
+        // The worker's own `/` (in the sandbox) or its own folder (without): /app, /models/x.bin, /etc/environment.
+        const root = path.join(w.dir, 'root');
+        const tmp = path.join(w.dir, 'tmp');
+        fs.rmSync(w.dir, { recursive: true, force: true });
+        for (const d of [root, tmp]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
+        fs.chmodSync(w.dir, 0o700);
+        const appDir = sandboxed ? '/app' : path.join(root, 'app');
         const env: NodeJS.ProcessEnv = {
             ...dockerEnv(dep.env),
             PATH: process.env.PATH ?? '/usr/bin:/bin',
-            HOME: w.dir,
-            PYTHONPATH: this.o.shimDir,
+            HOME: sandboxed ? '/root' : root,
+            TMPDIR: sandboxed ? '/tmp' : tmp,
             PYTHONUNBUFFERED: '1',
             PYTHONDONTWRITEBYTECODE: '1',
             LANG: process.env.LANG ?? 'C.UTF-8',
             DEPLOYMENT_ID: String(dep.id),
             WORKER_ID: String(w.id),
+            CONTAINER_ID: String(w.id),
             VAST_API_URL: base,
             REPORT_ADDR: base,
             CONTAINER_API_KEY: w.token,
+            MASTER_TOKEN: w.mtoken,
+            EMULATOR_ROOT: sandboxed ? '/' : root,
+            EMULATOR_APP_DIR: appDir,
         };
+        if (sdk) {
+            // A Vast container runs the bootstrap with IS_DEPLOYMENT=true (start_server.sh), before `vastai` loads.
+            env.IS_DEPLOYMENT = 'true';
+            if (this.o.sdkPath) env.PYTHONPATH = this.o.sdkPath;
+            else delete env.PYTHONPATH;
+        } else {
+            env.PYTHONPATH = this.o.shimDir;
+        }
+        if (sandboxed) env.EMULATOR_SANDBOX = '1';
         if (process.env.SYSTEMROOT) env.SYSTEMROOT = process.env.SYSTEMROOT;
         if (this.o.allowScripts) env.EMULATOR_ALLOW_SCRIPTS = '1';
-        const proc = spawn(this.o.python, ['-u', '-m', 'vast_emulator.worker', w.dir], {
-            cwd: w.dir,
+        // The worker folder is on the command line (outside the sandbox) so a restarted emulator finds leftovers.
+        const command = sdk
+            ? [this.o.python, '-u', path.join(this.o.shimDir, 'vast_emulator', 'sdk_worker.py'), w.dir]
+            : [this.o.python, '-u', '-m', 'vast_emulator.worker', w.dir];
+        const argv = sandboxed
+            ? sandboxCommand(this.o.sandbox, root, tmp, [...this.o.runtime.readPaths, this.o.shimDir], command, '/')
+            : command;
+        const which = sdk ? `the SDK's worker (${this.o.runtime.version ?? 'version unknown'})` : 'the built-in worker';
+        this.log(w.endpointId, `[worker ${w.id}] starting ${which}, ${sandboxed ? 'sandboxed' : 'NOT sandboxed'}`);
+        const proc = spawn(argv[0]!, argv.slice(1), {
+            cwd: sandboxed ? w.dir : root,
             env,
             detached: true,
             stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
@@ -282,6 +323,32 @@ export class WorkerManager {
         } else if (m.type === 'metrics') {
             w.reqsWorking = typeof m.reqs_working === 'number' ? m.reqs_working : 0;
             w.served = typeof m.served === 'number' ? m.served : w.served;
+        }
+    }
+
+    /** A `/worker_status/` report from the SDK's worker server (the emulator is its autoscaler). */
+    onStatusReport(w: WorkerRt, body: Record<string, unknown>): void {
+        if (w.stopping) return;
+        const errorMsg = typeof body.error_msg === 'string' ? body.error_msg : '';
+        const num = (k: string): number => (typeof body[k] === 'number' ? (body[k] as number) : 0);
+        w.reqsWorking = num('num_requests_working');
+        if (errorMsg) {
+            if (w.state === 'ERROR' && w.msg === errorMsg) return;
+            w.state = 'ERROR';
+            w.msg = errorMsg;
+            this.log(w.endpointId, `[worker ${w.id}] reported an error: ${errorMsg}`);
+            // An errored worker serves nothing: stop its process, keep the record (and the message) in ERROR.
+            const pid = w.pid;
+            w.stopping = true;
+            w.url = undefined;
+            if (pid !== undefined) killGroup(pid, 'SIGKILL');
+            return;
+        }
+        if (num('loadtime') > 0 && w.state !== 'IDLE' && typeof body.url === 'string') {
+            const port = new URL(body.url).port;
+            this.onControl(w, JSON.stringify({ type: 'state', state: 'IDLE', port, perf: num('max_perf') }));
+        } else if (w.state === 'LOADING' || w.state === 'CREATING') {
+            w.state = 'MODEL_LOADING';
         }
     }
 

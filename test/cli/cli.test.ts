@@ -128,6 +128,27 @@ void describe('cli: the deploy lifecycle against the emulator', () => {
         assert.match(r.stderr, /PUT http:\/\/127\.0\.0\.1:\d+\/api\/v0\/deployments\/\?api_key=\*\*\* -> 200/);
     });
 
+    void test('deploy --wait stops as soon as the new code fails to start, with the traceback mapped to app.py', async () => {
+        const broken = path.join(dir, 'broken.py');
+        const src = fs.readFileSync(path.join(dir, 'app.py'), 'utf8').replace('it-app', 'it-broken');
+        fs.writeFileSync(broken, `import not_a_real_module\n${src}`);
+        const t0 = Date.now();
+        const r = await cli(['deploy', 'broken.py', '--yes', '--wait', '--timeout', '120']);
+        const ms = Date.now() - t0;
+        assert.equal(r.code, 1, r.stderr);
+        assert.ok(ms < 60_000, `waited ${ms} ms`);
+        assert.match(
+            r.stderr,
+            /failed at wait: worker \d+ failed to start: ModuleNotFoundError: No module named 'not_a_real_module' \(.*broken\.py:1\)/,
+        );
+        assert.match(r.stderr, /every worker failed/);
+        assert.match(r.stderr, /File ".*broken\.py", line 1, in <module>/);
+        assert.doesNotMatch(r.stderr, /deployment\.py/);
+        assert.doesNotMatch(r.stderr, /may still come up/);
+        const gone = await cli(['teardown', 'broken.py', '--yes']);
+        assert.equal(gone.code, 0, gone.stderr);
+    });
+
     void test('plan --json: tier 0', async () => {
         const r = await cli(['plan', 'app.py', '--json']);
         assert.equal(r.code, 0, r.stderr);

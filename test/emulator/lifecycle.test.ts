@@ -288,10 +288,34 @@ void describe('emulator: trust, scripts, restart and shutdown', () => {
                 stateDir,
                 'workers',
                 `worker-${first.workers()[0]!.id}`,
+                'root',
                 'app',
                 'sleeper.pid',
             );
-            pids.push(Number(fs.readFileSync(sleeperFile, 'utf8').trim()));
+            const sleeper = Number(fs.readFileSync(sleeperFile, 'utf8').trim());
+            if (first.runtime.sandbox) {
+                // Inside the sandbox's pid namespace the file holds the inner pid: find the host's (NSpid: host inner).
+                const host = fs
+                    .readdirSync('/proc')
+                    .filter((d) => /^\d+$/.test(d))
+                    .find((d) => {
+                        try {
+                            const ns = /^NSpid:\s+(.*)$/m.exec(fs.readFileSync(`/proc/${d}/status`, 'utf8'))?.[1];
+                            const ids = (ns ?? '').split(/\s+/);
+                            return (
+                                ids.length === 2 &&
+                                Number(ids[1]) === sleeper &&
+                                fs.readFileSync(`/proc/${d}/cmdline`, 'utf8') === 'sleep\u0000300\u0000'
+                            );
+                        } catch {
+                            return false;
+                        }
+                    });
+                assert.ok(host, 'the run step started its sleeper');
+                pids.push(Number(host));
+            } else {
+                pids.push(sleeper);
+            }
             assert.ok(pids.every(pidAlive));
         } finally {
             await first.stop();

@@ -209,14 +209,26 @@ void describe('deploy orchestration (loopback test server)', () => {
 
     void test('waiting gives up at the timeout with the deployment reported as deployed', async () => {
         srv.on('PUT', '/api/v0/deployments/', put('exists'));
-        srv.on('POST', '/get_endpoint_workers/', json(200, [{ id: 1, status: 'ERROR' }]));
+        srv.on('POST', '/get_endpoint_workers/', json(200, [{ id: 1, status: 'LOADING' }]));
         const { client } = testClient(srv.url);
         await assert.rejects(
             deploy(client, spec, { wait: true, pollMs: 1000, waitTimeoutMs: 5000 }),
             (e: DeployError) => {
                 assert.equal(e.step, 'wait');
                 assert.equal(e.state, 'deployed');
-                assert.match(e.message, /no worker ready after \d+s \(1 worker: 1 ERROR\)/);
+                assert.match(e.message, /no worker ready after \d+s \(1 worker: 1 LOADING\)/);
+                return true;
+            },
+        );
+        // Every worker failed: no waiting for the timeout, the worker's reason instead.
+        srv.on('POST', '/get_endpoint_workers/', json(200, [{ id: 1, status: 'ERROR', status_msg: 'boom' }]));
+        await assert.rejects(
+            deploy(client, spec, { wait: true, pollMs: 1000, waitTimeoutMs: 5000 }),
+            (e: DeployError) => {
+                assert.match(
+                    e.message,
+                    /^Deploy failed at wait: worker 1 failed to start: boom\n.*every worker failed/,
+                );
                 return true;
             },
         );

@@ -10,7 +10,7 @@ import { ApiError, CancelledError } from '../api/errors';
 import type { PutDeploymentResponse, WorkerRecord } from '../api/types';
 import { buildPackage, PackagingAbortedError, putBody, type DeploymentSpec } from '../packaging';
 import { loadDeployment } from './load';
-import { waitForReady } from './wait';
+import { waitForReady, WorkerStartupError } from './wait';
 
 export type DeployStep = 'package' | 'register' | 'upload' | 'update-workers' | 'wait';
 
@@ -97,6 +97,20 @@ export class DeployError extends Error {
     get cancelled(): boolean {
         return this.cause instanceof CancelledError || this.cause instanceof PackagingAbortedError;
     }
+}
+
+/** What the deployment's state is after the wait ended without a ready worker. */
+function waitFailureMessage(id: number, e: unknown): string {
+    if (e instanceof WorkerStartupError) {
+        return (
+            `Deployment ${id} is deployed, but its new code does not start: every worker failed ` +
+            `(${e.failed}). Fix the error and deploy again; the full traceback is in the worker log.`
+        );
+    }
+    if (e instanceof CancelledError) {
+        return `Deployment ${id} is deployed; you stopped waiting while its workers were starting (see status and logs).`;
+    }
+    return `Deployment ${id} is deployed, but no worker is ready yet; it may still come up (see status and logs).`;
 }
 
 const ACTION_TIER: Record<string, number> = { exists: 0, autoscale_update: 1, soft_update: 2, created: 4 };
@@ -238,22 +252,22 @@ export async function deploy(
         let workers: WorkerRecord[] | undefined;
         if (opts.wait) {
             try {
-                workers = await timed('wait', () =>
-                    waitForReady(client, put.endpoint_id, {
+                workers = await timed('wait', async () => {
+                    // The version just deployed: only its workers count (a soft update is done when one is ready).
+                    const shown = await client.showDeployment(id, { signal: opts.signal }).catch(() => undefined);
+                    const versionId =
+                        typeof shown?.current_version_id === 'number' ? shown.current_version_id : undefined;
+                    return waitForReady(client, put.endpoint_id, {
                         signal: opts.signal,
                         timeoutMs: opts.waitTimeoutMs,
                         pollMs: opts.pollMs,
                         onStatus: (text) => progress('wait', text),
-                    }),
-                );
+                        versionId,
+                        userFile: spec.file,
+                    });
+                });
             } catch (e) {
-                throw new DeployError(
-                    'wait',
-                    'deployed',
-                    `Deployment ${id} is deployed, but no worker is ready yet; it may still come up (see status and logs).`,
-                    e,
-                    id,
-                );
+                throw new DeployError('wait', 'deployed', waitFailureMessage(id, e), e, id);
             }
         }
         timings.total = Date.now() - t0;

@@ -1,16 +1,61 @@
-/** Waiting for a deployment's first ready worker, with a status line per poll. */
+/**
+ * Waiting for a deployment's first ready worker of the new version, with a status line per poll; stops at once when
+ * every worker of that version has failed, with the worker's exception mapped to the user's file.
+ */
 import type { VastClient } from '../api/client';
 import { ApiError, CancelledError } from '../api/errors';
 import { isReadyWorkerStatus, type WorkerRecord } from '../api/types';
+import { isLoopbackUrl } from '../api/urls';
+import { deploymentBase, formatLocation, mapTraceback, type SourceLocation } from './traceback';
 
 export interface WaitOptions {
     signal?: AbortSignal;
     /** Default 15 minutes (image pulls are slow). */
     timeoutMs?: number;
-    /** First poll interval; backs off ×1.5 up to 4× while nothing changes. Default 5 s. */
+    /** First poll interval; backs off ×1.5 up to 4× while nothing changes. Default 5 s, 100 ms on loopback. */
     pollMs?: number;
     onStatus?: (text: string, workers: WorkerRecord[]) => void;
+    /**
+     * The version just deployed: only a ready worker running it counts (a soft update is done when a new-code worker
+     * is ready), and only its workers' failures stop the wait. Ignored when worker records carry no version.
+     */
+    versionId?: number;
+    /** The user's deployment file, to map worker tracebacks (`deployment.py` → this path). */
+    userFile?: string;
 }
+
+/** Every worker of the new version failed: the first one's message, its traceback mapped to the user's file. */
+export class WorkerStartupError extends Error {
+    constructor(
+        readonly workerId: number,
+        /** The worker's message, mapped (first line: the exception). */
+        readonly detail: string,
+        readonly location: SourceLocation | undefined,
+        readonly failed: number,
+        /** Where `location` is shown relative to (the deployment's folder). */
+        base?: string,
+    ) {
+        const first = detail.split('\n').find((l) => l.trim() !== '') ?? 'unknown error';
+        const exc = lastExceptionLine(detail) ?? first;
+        super(`worker ${workerId} failed to start: ${exc}${location ? ` (${formatLocation(location, base)})` : ''}`);
+        this.name = 'WorkerStartupError';
+    }
+}
+
+/** The `ExcClass: message` line that ends a traceback (the most useful single line). */
+function lastExceptionLine(text: string): string | undefined {
+    const lines = text.split('\n').filter((l) => l.trim() !== '');
+    const tb = lines.findIndex((l) => l.startsWith('Traceback (most recent call last):'));
+    if (tb < 0) return undefined;
+    return [...lines].reverse().find((l) => /^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning)\b/.test(l));
+}
+
+function versionOf(w: WorkerRecord): number | undefined {
+    const v = w.deployment_version_id;
+    return typeof v === 'number' ? v : undefined;
+}
+
+const isFailed = (w: WorkerRecord): boolean => (w.status ?? '').toLowerCase() === 'error';
 
 /** "3 workers: 1 IDLE, 2 LOADING" (or "no workers yet"). */
 export function describeWorkers(workers: WorkerRecord[]): string {
@@ -30,7 +75,8 @@ export async function waitForReady(
     opts: WaitOptions = {},
 ): Promise<WorkerRecord[]> {
     const timeoutMs = opts.timeoutMs ?? 15 * 60_000;
-    const base = opts.pollMs ?? 5000;
+    // A local emulator answers in microseconds and workers start in about a second: poll it fast.
+    const base = opts.pollMs ?? (isLoopbackUrl(client.autoscalerUrl) ? 100 : 5000);
     const started = Date.now();
     let interval = base;
     let last = '';
@@ -41,7 +87,16 @@ export async function waitForReady(
         const workers = await client.getEndpointWorkers(endpointId, { signal: opts.signal });
         const text = describeWorkers(workers);
         opts.onStatus?.(`Waiting for a ready worker: ${text}`, workers);
-        if (workers.some((w) => isReadyWorkerStatus(w.status))) return workers;
+        const tracked = workers.some((w) => versionOf(w) !== undefined) && opts.versionId !== undefined;
+        const mine = tracked ? workers.filter((w) => versionOf(w) === opts.versionId) : workers;
+        if (mine.some((w) => isReadyWorkerStatus(w.status))) return workers;
+        if (mine.length > 0 && mine.every(isFailed)) {
+            const w = mine[0]!;
+            const raw = typeof w.status_msg === 'string' && w.status_msg ? w.status_msg : 'no message from the worker';
+            const mapped = opts.userFile ? mapTraceback(raw, opts.userFile) : { text: raw, location: undefined };
+            const base = opts.userFile ? deploymentBase(opts.userFile) : undefined;
+            throw new WorkerStartupError(w.id, mapped.text, mapped.location, mine.length, base);
+        }
         interval = text === last ? Math.min(interval * 1.5, base * 4) : base;
         last = text;
         if (elapsed() + interval > timeoutMs) {

@@ -37,23 +37,22 @@ def download(api_url, deployment_id, token, dest):
         f.write(http_get(data["download_url"]))
 
 
-def _target(worker_dir, name):
-    app = os.path.join(worker_dir, "app")
-    root = os.path.join(worker_dir, "root")
+def _target(root, app, name):
     base = root if name.startswith("/") else app
     target = os.path.realpath(os.path.join(base, name.lstrip("/")))
-    if target != base and not target.startswith(os.path.realpath(base) + os.sep):
+    if target != os.path.realpath(base) and not target.startswith(os.path.realpath(base).rstrip(os.sep) + os.sep):
         raise BootstrapError(f"Refusing archive entry outside the worker folder: {name}")
     return target
 
 
-def extract(tar_path, worker_dir, log):
-    """Safe extraction: regular files and directories only, each inside app/ or root/."""
-    os.makedirs(os.path.join(worker_dir, "app"), exist_ok=True)
-    os.makedirs(os.path.join(worker_dir, "root"), exist_ok=True)
+def extract(tar_path, root, app, log):
+    """Safe extraction: regular files and directories only; relative names inside `app`, absolute ones inside
+    `root` (the sandbox's `/`, which is the worker's own folder, or that folder itself without a sandbox)."""
+    os.makedirs(app, exist_ok=True)
+    os.makedirs(root, exist_ok=True)
     with tarfile.open(tar_path, "r:gz") as tf:
         for m in tf.getmembers():
-            target = _target(worker_dir, m.name)
+            target = _target(root, app, m.name)
             if m.isdir():
                 os.makedirs(target, exist_ok=True)
             elif m.isfile():
@@ -64,7 +63,7 @@ def extract(tar_path, worker_dir, log):
                 os.chmod(target, (m.mode & 0o777) | 0o600)
             else:
                 log(f"skipped archive entry {m.name}: links and special files are not unpacked")
-            if m.name.startswith("/"):
+            if m.name.startswith("/") and target != m.name:
                 log(f"absolute path {m.name} unpacked to {target}")
 
 

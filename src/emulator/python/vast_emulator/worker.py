@@ -11,21 +11,8 @@ import sys
 import traceback
 
 from . import bootstrap, rsa
+from .lifeline import control, die_with_parent
 from .server import BenchmarkFailed, Handler, WorkerServer, run_benchmark
-
-_control = None
-
-
-def control(kind, **data):
-    global _control
-    if _control is None:
-        try:
-            _control = os.fdopen(3, "w", buffering=1)
-        except OSError:
-            _control = sys.stderr
-    _control.write(json.dumps(dict(data, type=kind)) + "\n")
-    _control.flush()
-
 
 def log(msg):
     print(f"[worker] {msg}", flush=True)
@@ -92,13 +79,23 @@ async def serve(dep, handlers, bench, pubkey):
 
 def main():
     worker_dir = os.path.abspath(sys.argv[1])
-    app_dir = os.path.join(worker_dir, "app")
+    sandboxed = os.environ.pop("EMULATOR_SANDBOX", "") == "1"
+    root = os.environ.pop("EMULATOR_ROOT", os.path.join(worker_dir, "root"))
+    app_dir = os.environ.pop("EMULATOR_APP_DIR", os.path.join(root, "app"))
+    if not sandboxed:
+        die_with_parent()
     control("state", state="LOADING")
     try:
-        tar_path = os.path.join(worker_dir, "deployment.tar.gz")
+        import tempfile
+
+        fd, tar_path = tempfile.mkstemp(suffix=".tar.gz")
+        os.close(fd)
         bootstrap.download(os.environ.get("VAST_API_URL", ""), os.environ.get("DEPLOYMENT_ID"),
                            os.environ.get("CONTAINER_API_KEY"), tar_path)
-        bootstrap.extract(tar_path, worker_dir, log)
+        try:
+            bootstrap.extract(tar_path, root, app_dir, log)
+        finally:
+            os.unlink(tar_path)
         with open(os.path.join(app_dir, "config.json")) as f:
             config = json.load(f)
         bootstrap.apply_envs(config, log)
@@ -115,7 +112,7 @@ def main():
         import deployment  # noqa: F401  (the user's file)
         from vastai.serverless.remote.serve import Deployment
     except BaseException:
-        fail("Failed to import deployment.py:\n" + traceback.format_exc())
+        fail("Failed to import the deployment:\n" + traceback.format_exc())
     dep = Deployment.lookup(config.get("name", ""))
     if dep is None:
         fail(f"Failed to lookup registered deployment: {config.get('name', '')}")
