@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Connection } from './connection';
-import { logLines, newLines } from './logLines';
+import { logLines, newLines } from '../shared/logLines';
 import type { RemoteDeployment } from './types';
 import { displayName, errorMessage } from './util';
 

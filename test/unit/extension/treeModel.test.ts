@@ -4,7 +4,7 @@ import type { DeploymentSummary } from '../../../src/shared/protocol';
 import { contextValueFor, groupByFolder, searchTerms, unmatchedRemotes } from '../../../src/extension/views/treeModel';
 import { deriveStatus, workerKind } from '../../../src/extension/statusModel';
 import type { BenchmarkRecord, RemoteDeployment } from '../../../src/extension/types';
-import { logLines, newLines } from '../../../src/extension/logLines';
+import { logLines, newLines } from '../../../src/shared/logLines';
 import { renderBenchmarkHtml } from '../../../src/extension/views/benchmarkHtml';
 import { benchmarkStats } from '../../../src/shared/benchmarkStats';
 
