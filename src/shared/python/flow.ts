@@ -9,7 +9,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PyValue, Range } from '../model';
 import { namedChildren, parentOf, rangeOf, sameNode } from './nodes';
-import { evaluate, type EvalContext } from './values';
+import { evaluate, truthOf, type EvalContext } from './values';
 
 export type Reach =
     /** Runs once; `order` sorts statements in execution order (call sites first, then the position inside). */
@@ -164,30 +164,7 @@ function shorten(s: string): string {
 /** Python truthiness of a constant condition; undefined when it is not constant. */
 export function truth(node: Node, ctx: EvalContext): boolean | undefined {
     const v = constant(node, ctx);
-    return v === undefined ? undefined : truthy(v);
-}
-
-function truthy(v: PyValue): boolean | undefined {
-    switch (v.kind) {
-        case 'bool':
-            return v.value;
-        case 'none':
-            return false;
-        case 'int':
-            return v.digits !== undefined || v.value !== 0;
-        case 'float':
-            return v.value !== 0;
-        case 'str':
-            return v.value !== '';
-        case 'list':
-        case 'tuple':
-        case 'set':
-            return v.items.length > 0;
-        case 'dict':
-            return v.entries.length > 0;
-        default:
-            return undefined;
-    }
+    return v === undefined ? undefined : truthOf(v);
 }
 
 /** A constant value with `not`, `and`/`or`, comparisons and `__name__` (the file runs as `__main__`). */
@@ -213,7 +190,7 @@ function constant(node: Node, ctx: EvalContext): PyValue | undefined {
             const right = node.childForFieldName('right');
             const op = node.childForFieldName('operator')?.text;
             const l = left ? constant(left, ctx) : undefined;
-            const lt = l ? truthy(l) : undefined;
+            const lt = l ? truthOf(l) : undefined;
             if (!l || lt === undefined || !right) return undefined;
             if (op === 'and') return lt ? constant(right, ctx) : l;
             if (op === 'or') return lt ? l : constant(right, ctx);

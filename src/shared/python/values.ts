@@ -383,8 +383,8 @@ function importsFromOs(index: SourceIndex, name: string): boolean {
     });
 }
 
-/** Truthiness of a constant; undefined when not constant. */
-function truthOf(v: PyValue): boolean | undefined {
+/** Python truthiness of a constant value; undefined when not constant. */
+export function truthOf(v: PyValue): boolean | undefined {
     switch (v.kind) {
         case 'bool':
             return v.value;
