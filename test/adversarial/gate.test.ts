@@ -46,6 +46,31 @@ void test('CLI package and deploy refuse error findings; nothing is written or s
     }
 });
 
+void test('CLI package refuses what Python refuses to compile: a syntax error, a repeated keyword argument', async () => {
+    ensureBundles();
+    const broken = goodApp('broken').replace(
+        'app.configure_autoscaling',
+        'def broken(:\n    pass\n\napp.configure_autoscaling',
+    );
+    const repeated = goodApp('repeated').replace(
+        'app.configure_autoscaling',
+        'print(dict(a=1, a=2))\napp.configure_autoscaling',
+    );
+    const ws = makeWorkspace({ 'broken.py': broken, 'repeated.py': repeated, 'good.py': goodApp('good') });
+    try {
+        const syntax = await runCli(['package', 'broken.py', '--json'], { cwd: ws.dir });
+        assert.equal(syntax.code, 1, syntax.stderr);
+        assert.match(syntax.stderr, /broken\.py:\d+:\d+: SyntaxError: invalid syntax: Python refuses the file/);
+        const twice = await runCli(['package', 'repeated.py', '--json'], { cwd: ws.dir });
+        assert.equal(twice.code, 1, twice.stderr);
+        assert.match(twice.stderr, /repeated\.py:\d+:\d+: SyntaxError: keyword argument repeated: a\b/);
+        const good = await runCli(['package', 'good.py', '--json'], { cwd: ws.dir });
+        assert.equal(good.code, 0, good.stderr);
+    } finally {
+        ws.cleanup();
+    }
+});
+
 void test("the editor's Deploy refuses what an ignore comment quiets, and says why", async () => {
     const ws = makeWorkspace({ 'quiet.py': IGNORED_SYNC });
     const server = await startServer({ workspaceFolders: [{ uri: ws.uri, name: 'ws' }] });

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FileAnalysis } from '../../shared/model';
 import { analyzePython, initPython } from '../../shared/python/analyze';
+import { compileErrors } from '../../shared/python/compileErrors';
 import { checkFile, type FileRuleContext, type PathKind, type Problem } from '../../shared/rules';
 import { packagingRefusals, refusalLines } from '../../shared/rules/gate';
 import type { SourceBytesProblem } from '../../shared/rules/types';
@@ -81,6 +82,15 @@ export async function fileRefusals(file: string, label = file): Promise<FileRefu
     await initPython();
     const analysis = analyzePython(source.text);
     const raw = checkFile(analysis, diskRuleContext(file, source.text, source.problem));
-    const refusals = packagingRefusals(raw);
+    // Python refuses the whole file before it runs: the SDK deploys nothing, so neither do we.
+    const compile = source.problem
+        ? []
+        : compileErrors(source.text).map((e): Problem => ({
+              code: 'invalid-source',
+              severity: 'error',
+              message: `${e.message}: Python refuses the file before ensure_ready() runs, so the SDK deploys nothing`,
+              range: e.range,
+          }));
+    const refusals = [...compile.slice(0, 1), ...packagingRefusals(raw)];
     return { text: source.text, analysis, refusals, lines: refusalLines(label, refusals, analysis.ignores) };
 }
