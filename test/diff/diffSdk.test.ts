@@ -28,7 +28,6 @@ export const CI_EXCLUDE: Feature[] = [
     'column-ctor',
     'odd-escapes',
     'no-storage',
-    'repeated-keyword',
 ];
 const SEED = 20261130;
 const N = 50;
