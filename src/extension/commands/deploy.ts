@@ -57,8 +57,6 @@ export function deploy(state: ExtensionState) {
             await state.index.relist();
             summary = state.index.find({ ...summary, name: subject.name, tag: subject.tag }) ?? summary;
         }
-        const refused = refuseOnErrors(state, summary, label);
-        if (refused) return refused;
 
         const conn = await state.connection('Deploy');
         const where = conn.target === 'local' ? 'the local emulator' : 'Vast.ai';
@@ -67,12 +65,7 @@ export function deploy(state: ExtensionState) {
             prepared = await prepare(summary, workspaceRootOf(summary));
         } catch (err) {
             if (!(err instanceof PrepareError)) throw err;
-            const message = `Deploy refused: ${err.message}`;
-            state.log.warn(message);
-            void state.ui
-                .notify('error', message.split('\n').slice(0, 3).join(' '), 'Show Log')
-                .then((a) => a && state.log.show());
-            return { ok: false, refused: true, message, problems: err.problems };
+            return refused(state, summary, label, err);
         }
 
         let allowSecrets = false;
@@ -169,26 +162,19 @@ function workspaceRootOf(d: DeploymentSummary): string | undefined {
     return folder?.uri.fsPath;
 }
 
-/** Errors in the file (ours, from the language server) stop a deploy before anything is read or sent. */
-function refuseOnErrors(state: ExtensionState, d: DeploymentSummary, label: string): CommandResult | undefined {
-    const uri = vscode.Uri.parse(d.uri);
-    const diags = vscode.languages
-        .getDiagnostics(uri)
-        .filter((x) => x.severity === vscode.DiagnosticSeverity.Error && x.source === 'vast');
-    const count = Math.max(diags.length, d.problems.errors);
-    if (count === 0) return undefined;
-    const file = vscode.workspace.asRelativePath(uri);
-    const lines = diags.map(
-        (x) =>
-            `${file}:${x.range.start.line + 1}: ${x.message}${x.code ? ` [${typeof x.code === 'object' ? String(x.code.value) : String(x.code)}]` : ''}`,
-    );
-    const first = lines[0] ? ` First: ${lines[0]}` : '';
-    const message = `Cannot deploy "${label}": ${file} has ${plural(count, 'error')}.${first}`;
+/**
+ * The disk gate said no (the file as saved, read as Python reads it; not the language server's last word, which can
+ * lag behind a save). The message names the first problem with its line; the rest go to the log.
+ */
+function refused(state: ExtensionState, d: DeploymentSummary, label: string, err: PrepareError): CommandResult {
+    const file = vscode.workspace.asRelativePath(vscode.Uri.parse(d.uri));
+    const lines = err.problems.map((p) => `${file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
+    const message = `Cannot deploy "${label}": ${file} has ${plural(lines.length, 'error')}. First: ${lines[0]}`;
     state.log.warn([message, ...lines.slice(1)].join('\n  '));
     void state.ui.notify('error', message, 'Show Problems').then((a) => {
         if (a) void vscode.commands.executeCommand('workbench.actions.view.problems');
     });
-    return { ok: false, refused: true, message, diagnostics: lines };
+    return { ok: false, refused: true, message, diagnostics: lines, problems: err.problems };
 }
 
 interface PlanSummary {
