@@ -1,6 +1,7 @@
 // Part of the heavy bundle (./heavy) so activation does not pay for vscode-languageclient.
 import type * as vscode from 'vscode';
 import {
+    CodeLensRequest,
     LanguageClient,
     TransportKind,
     type LanguageClientOptions,
@@ -10,8 +11,14 @@ import { DeploymentsChangedNotification, ListDeploymentsRequest, type Deployment
 import { SETTINGS_SECTION } from '../shared/settings';
 import { readSettings } from './settings';
 
-/** Starts the language server (dist/server.js over stdio) for the workspace's Python files. */
-export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
+/**
+ * Starts the language server (dist/server.js over stdio) for the workspace's Python files. `filterLenses` drops the
+ * server's lenses that do not apply (Benchmark and Tear down of what is not deployed: ./deployLenses).
+ */
+export async function startLanguageClient(
+    context: vscode.ExtensionContext,
+    filterLenses: (lenses: vscode.CodeLens[]) => vscode.CodeLens[] = (l) => l,
+): Promise<LanguageClient> {
     const module = context.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
         run: { module, transport: TransportKind.stdio },
@@ -22,8 +29,8 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
         synchronize: { configurationSection: SETTINGS_SECTION },
         middleware: {
             // The server honours the setting too; filtering here makes the toggle instant.
-            provideCodeLenses: (document, token, next) =>
-                readSettings(document.uri).codeLens.enabled ? next(document, token) : [],
+            provideCodeLenses: async (document, token, next) =>
+                readSettings(document.uri).codeLens.enabled ? filterLenses((await next(document, token)) ?? []) : [],
         },
     };
     const client = new LanguageClient(
@@ -43,4 +50,16 @@ export function listDeployments(client: LanguageClient): Promise<DeploymentSumma
 
 export function onDeploymentsChanged(client: LanguageClient, listener: () => void): vscode.Disposable {
     return client.onNotification(DeploymentsChangedNotification.type, listener);
+}
+
+/** Makes VS Code ask the server's lenses again for the open Python files (what they show depends on status). */
+export function refreshCodeLenses(client: LanguageClient, documents: readonly vscode.TextDocument[]): void {
+    const feature = client.getFeature(CodeLensRequest.method);
+    const fired = new Set<unknown>();
+    for (const doc of documents) {
+        const provider = feature.getProvider(doc);
+        if (!provider || fired.has(provider)) continue;
+        fired.add(provider);
+        provider.onDidChangeCodeLensEmitter.fire();
+    }
 }

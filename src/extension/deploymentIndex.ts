@@ -27,6 +27,7 @@ export class DeploymentIndex implements vscode.Disposable {
     constructor(
         private readonly context: vscode.ExtensionContext,
         private readonly log: vscode.LogOutputChannel,
+        private readonly filterLenses?: (lenses: vscode.CodeLens[]) => vscode.CodeLens[],
     ) {}
 
     /** Starts the language client once; later calls return the same promise. */
@@ -36,7 +37,7 @@ export class DeploymentIndex implements vscode.Disposable {
             // The language client lives in the heavy bundle: parsed here, after activation, in a later microtask.
             const p = Promise.resolve().then(async () => {
                 const m = heavy();
-                const client = await m.startLanguageClient(this.context);
+                const client = await m.startLanguageClient(this.context, this.filterLenses);
                 this.instance = client;
                 this.lsp = m;
                 this.log.info(`Language server started in ${Math.round(performance.now() - t0)} ms`);
@@ -53,6 +54,11 @@ export class DeploymentIndex implements vscode.Disposable {
             });
         }
         return this.client;
+    }
+
+    /** The server's lenses are asked for again (their Benchmark/Tear down depend on status). */
+    refreshLenses(): void {
+        if (this.instance && this.lsp) this.lsp.refreshCodeLenses(this.instance, vscode.workspace.textDocuments);
     }
 
     get started(): boolean {

@@ -4,7 +4,7 @@
  * are parsed only when first used, through `heavy()` in ./lazy. Classes whose `instanceof` the light bundle checks
  * (ApiError) are exported from here so both sides test against the same class.
  */
-export { startLanguageClient, listDeployments, onDeploymentsChanged } from './client';
+export { startLanguageClient, listDeployments, onDeploymentsChanged, refreshCodeLenses } from './client';
 export { startEmbeddedEmulator } from './emulatorHost';
 export { VastClient } from '../pipeline/api/client';
 export { ApiError } from '../pipeline/api/errors';

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Connections, NoApiKeyError, UntrustedWorkspaceError, type Connection } from './connection';
 import { DeploymentIndex } from './deploymentIndex';
+import { DeployLensGate } from './deployLenses';
 import { DeployRecords } from './deployRecords';
 import { LogStreams } from './logs';
 import { heavy } from './lazy';
@@ -20,6 +21,8 @@ export class ExtensionState implements vscode.Disposable {
     readonly connections: Connections;
     readonly index: DeploymentIndex;
     readonly status: StatusService;
+    /** Benchmark and Tear down lenses only for what is deployed. */
+    readonly lensGate: DeployLensGate;
     readonly benchmarks: BenchmarkStore;
     readonly panels: BenchmarkPanels;
     readonly logs: LogStreams;
@@ -38,19 +41,22 @@ export class ExtensionState implements vscode.Disposable {
         this.connections = new Connections(context, this.log, (pythonPath) =>
             heavy().startEmbeddedEmulator(context, pythonPath, this.log),
         );
-        this.index = new DeploymentIndex(context, this.log);
+        this.index = new DeploymentIndex(context, this.log, (lenses) => this.lensGate.filter(lenses));
         this.status = new StatusService(
             this.connections,
             this.log,
             () => readSettings().pollInterval * 1000,
             (d, signal) => heavy().localHash(d, signal),
         );
+        this.lensGate = new DeployLensGate(this.status);
+        this.lensGate.refresh = () => this.index.refreshLenses();
         this.benchmarks = new BenchmarkStore(context.workspaceState);
         this.panels = new BenchmarkPanels((action, record) => this.onBenchmarkAction?.(action, record));
         this.logs = new LogStreams(this.log);
         this.deployRecords = new DeployRecords(context.workspaceState);
         this.disposables.push(
             this.log,
+            this.lensGate,
             this.status,
             this.panels,
             this.logs,

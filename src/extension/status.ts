@@ -125,6 +125,23 @@ export class StatusService implements vscode.Disposable {
         return this.loaded ? [...this.remotes.values()] : undefined;
     }
 
+    /** The remote keys (name/tag) the current target has; undefined until the first answer. */
+    deployedKeys(): string[] | undefined {
+        return this.loaded ? [...this.remotes.keys()] : undefined;
+    }
+
+    private firstLoad?: Promise<boolean>;
+
+    /**
+     * One poll when nothing is known yet and no view polls (the editor's lenses need to know what is deployed). Not
+     * retried while the target is known to be unavailable: the views' polling and Refresh do that.
+     */
+    ensureLoaded(): void {
+        if (this.loaded || this.loop || this.firstLoad || this.unknownReason !== undefined) return;
+        if (!vscode.workspace.isTrusted) return;
+        this.firstLoad = this.refresh().finally(() => (this.firstLoad = undefined));
+    }
+
     /** Whether the account has a deployment under this remote key (name and tag). */
     hasRemote(key: string): boolean {
         return this.remotes.has(key);

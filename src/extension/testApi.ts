@@ -53,6 +53,8 @@ export interface VastDeploymentsApi {
     operations(): { name: string; tag: string; kind: string; step: string }[];
     /** Cancels a running operation exactly as the progress notification's Cancel button does. */
     cancel(name: string, tag?: string): boolean;
+    /** How many times the Deploy/Benchmark/Tear down lenses were asked for again because what is deployed changed. */
+    lensRefreshes(): number;
     /** Replaces the UI (modals, pickers, notifications); undefined restores VS Code's. For tests. */
     setUi(ui: Ui | undefined): void;
 }
@@ -101,6 +103,7 @@ export function createTestApi(state: ExtensionState, views: Views, activationMs:
             op?.abort.abort();
             return op !== undefined;
         },
+        lensRefreshes: () => state.lensGate.refreshes,
         setUi(ui) {
             state.ui = ui ?? vscodeUi;
         },
