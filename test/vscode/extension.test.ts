@@ -154,7 +154,10 @@ suite('Vast Deployments (trusted)', function () {
         assert.ok(add && !/benchmark/.test(String(add.item.description)), 'add() is not the benchmark one');
         const image = items.find((c) => c.node.kind === 'image');
         assert.ok(image);
-        assert.equal(label(image.item), 'vastai/base-image:@vastai-automatic-tag');
+        // Short enough for the default sidebar width; the full reference is in the tooltip.
+        assert.equal(label(image.item), 'base-image');
+        assert.equal(image.item.description, 'auto tag · 16 GB');
+        assert.match(String(image.item.tooltip), /^Image: vastai\/base-image:@vastai-automatic-tag$/m);
         const filterItems = api.tree.getChildren(image.node).map((n) => api.tree.getTreeItem(n));
         const filters = filterItems.map(label);
         assert.ok(filters.includes('gpu_ram ≥ 24 GB (24000 MB)'), `hardware filter terms: ${filters.join('; ')}`);
@@ -163,7 +166,11 @@ suite('Vast Deployments (trusted)', function () {
         assert.equal(verified?.description, 'SDK default');
         assert.doesNotMatch(String(image.item.accessibilityInformation?.label), /search_params|>=|verified/);
         const autoscaling = items.find((c) => c.node.kind === 'autoscaling');
-        assert.match(String(autoscaling?.item.description), /cold_workers=1/);
+        assert.equal(autoscaling?.item.description, '2 settings');
+        assert.match(String(autoscaling?.item.tooltip), /^cold_workers = 1$/m);
+        for (const c of items) {
+            assert.ok(String(c.item.description ?? '').length <= 20, `short description: ${c.item.description}`);
+        }
 
         await vscode.commands.executeCommand('workbench.view.extension.vastDeployments');
         await settle();

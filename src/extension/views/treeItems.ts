@@ -3,8 +3,24 @@ import { CommandId, type DeploymentRef } from '../../shared/commands';
 import type { StatusService } from '../status';
 import { plural } from '../util';
 import type { TreeNode } from './nodes';
-import { SDK_DEFAULT_TERMS, termWords, uptimeWords, workerStateWords } from './words';
-import { contextValueFor, iconFor, searchTerms, summaryDescription, summaryLabel, summaryTooltip } from './treeModel';
+import {
+    SDK_DEFAULT_TERMS,
+    shortImageRef,
+    shortTermWords,
+    signatureLabel,
+    termWords,
+    uptimeWords,
+    workerStateWords,
+} from './words';
+import {
+    contextValueFor,
+    iconFor,
+    searchTerms,
+    shortStatus,
+    summaryDescription,
+    summaryLabel,
+    summaryTooltip,
+} from './treeModel';
 import { workerKind } from '../statusModel';
 
 function icon(id: string, color?: string): vscode.ThemeIcon {
@@ -47,18 +63,24 @@ export function treeItemFor(element: TreeNode, status: StatusService): vscode.Tr
         }
         case 'function': {
             const fn = element.fn;
-            const item = new vscode.TreeItem(`${fn.name}(${fn.params.join(', ')})`, C.None);
+            const signature = `${fn.name}(${fn.params.join(', ')})`;
+            const item = new vscode.TreeItem(signatureLabel(fn.name, fn.params), C.None);
             item.id = element.id;
-            item.description = [fn.isAsync ? 'async' : 'not async', fn.isBenchmark ? 'benchmark' : '']
+            // Async is the norm; only its absence (an error the SDK refuses) is worth the room.
+            item.description = [fn.isAsync ? '' : 'not async', fn.isBenchmark ? 'benchmark' : '']
                 .filter(Boolean)
                 .join(' · ');
             item.iconPath = icon(
                 fn.isBenchmark ? 'dashboard' : 'symbol-method',
                 fn.isAsync ? undefined : 'list.warningForeground',
             );
-            item.tooltip = fn.isBenchmark
-                ? `@remote ${fn.name}: the benchmark function (its dataset or generator drives Benchmark)`
-                : `@remote ${fn.name}`;
+            item.tooltip = [
+                `@remote ${fn.isAsync ? 'async def' : 'def'} ${signature}`,
+                fn.isAsync ? '' : 'Not async: the SDK refuses it. Make it `async def`.',
+                fn.isBenchmark ? 'The benchmark function: its dataset or generator drives Benchmark.' : '',
+            ]
+                .filter(Boolean)
+                .join('\n');
             item.contextValue = fn.isBenchmark ? 'remoteFunction benchmark' : 'remoteFunction';
             item.command = openCommand(element.parent.summary.uri, fn.range);
             return item;
@@ -66,24 +88,30 @@ export function treeItemFor(element: TreeNode, status: StatusService): vscode.Tr
         case 'image': {
             const img = element.parent.summary.image;
             const terms = searchTerms(img?.searchParams);
+            const short = img?.ref ? shortImageRef(img.ref) : undefined;
             const item = new vscode.TreeItem(
-                img ? (img.ref ?? '(image not a literal)') : 'No image',
+                img ? (short?.name ?? 'image not a literal') : 'No image',
                 terms.length ? C.Collapsed : C.None,
             );
             item.id = element.id;
+            // The filters are the row's children; the full reference and the query are in the tooltip.
             item.description = img
-                ? [
-                      img.storage !== undefined ? `${img.storage} GB` : '',
-                      terms.length ? `${plural(terms.length, 'filter')}` : '',
-                  ]
+                ? [short?.automatic ? 'auto tag' : '', img.storage !== undefined ? `${img.storage} GB` : '']
                       .filter(Boolean)
                       .join(' · ')
-                : 'call app.image(...)';
+                : 'call app.image()';
             item.iconPath = icon(img ? 'package' : 'warning', img ? undefined : 'list.warningForeground');
             const machines = terms.filter((t) => !SDK_DEFAULT_TERMS.has(t)).map(termWords);
-            item.tooltip = img?.searchParams
-                ? `Machines: ${terms.map(termWords).join('; ')}\n(search_params: ${img.searchParams})`
-                : 'Docker image and hardware filter';
+            item.tooltip = img
+                ? [
+                      `Image: ${img.ref ?? '(not a literal)'}`,
+                      img.storage !== undefined ? `Disk: ${img.storage} GB` : '',
+                      terms.length ? `Machines: ${terms.map(termWords).join('; ')}` : '',
+                      img.searchParams ? `(search_params: ${img.searchParams})` : '',
+                  ]
+                      .filter(Boolean)
+                      .join('\n')
+                : 'No image: call app.image(...) to choose the Docker image and the machines';
             item.accessibilityInformation = {
                 label: img
                     ? [
@@ -100,13 +128,13 @@ export function treeItemFor(element: TreeNode, status: StatusService): vscode.Tr
             return item;
         }
         case 'filter': {
-            const item = new vscode.TreeItem(termWords(element.term), C.None);
+            const item = new vscode.TreeItem(shortTermWords(element.term), C.None);
             item.id = element.id;
             if (SDK_DEFAULT_TERMS.has(element.term)) {
                 item.description = 'SDK default';
                 item.tooltip = `The SDK adds ${element.term} to every query unless the code sets it.`;
             } else {
-                item.tooltip = `As sent to Vast.ai: ${element.term}`;
+                item.tooltip = `${termWords(element.term)}\nAs sent to Vast.ai: ${element.term}`;
             }
             item.iconPath = icon(SDK_DEFAULT_TERMS.has(element.term) ? 'filter' : 'filter-filled');
             item.contextValue = 'filter';
@@ -117,12 +145,19 @@ export function treeItemFor(element: TreeNode, status: StatusService): vscode.Tr
             const entries = Object.entries(a ?? {});
             const item = new vscode.TreeItem('Autoscaling', entries.length ? C.Collapsed : C.None);
             item.id = element.id;
+            // Each setting is a child row; the description only says how many, the tooltip lists them.
             item.description =
                 a === undefined
                     ? 'not configured'
                     : entries.length
-                      ? entries.map(([k, v]) => `${k}=${String(v)}`).join(', ')
+                      ? plural(entries.length, 'setting')
                       : 'service defaults';
+            item.tooltip =
+                a === undefined
+                    ? 'configure_autoscaling() is not called: the service defaults apply.'
+                    : entries.length
+                      ? entries.map(([k, v]) => `${k} = ${String(v)}`).join('\n')
+                      : 'configure_autoscaling() with no arguments: the service defaults apply.';
             item.iconPath = icon(
                 a === undefined ? 'warning' : 'graph-line',
                 a === undefined ? 'list.warningForeground' : undefined,
@@ -199,16 +234,18 @@ export function treeItemFor(element: TreeNode, status: StatusService): vscode.Tr
             const item = new vscode.TreeItem(r.name, s.workers?.length || r.image ? C.Collapsed : C.None);
             item.id = element.id;
             const running = s.runningWorkers;
+            // What may bill is what matters here: the running count, else the state (the tooltip has both).
             item.description = [
                 r.tag !== 'default' ? r.tag : '',
-                s.label,
-                running > 0 ? `${plural(running, 'worker')} running` : '',
+                running > 0 ? `${plural(running, 'worker')} running` : shortStatus(s),
             ]
                 .filter(Boolean)
                 .join(' · ');
             item.tooltip = new vscode.MarkdownString(
                 [
                     `**${r.name}** (tag \`${r.tag}\`), deployment id ${r.id}`,
+                    '',
+                    `Status: ${s.label}`,
                     '',
                     'Not defined by any file in this workspace.',
                     running > 0 ? `\n${plural(running, 'worker')} running: it may still be billing.` : '',

@@ -51,15 +51,44 @@ export function summaryLabel(d: DeploymentSummary): string {
     return d.unnamed ? `${d.name} (unnamed)` : d.name;
 }
 
-/** Description: `tag · status`. */
+/**
+ * The most the words we write in a description may hold (a tag the user chose comes on top) and still read whole in
+ * the default-width sidebar (about 300 px) beside a 16-character name. The detail lives in the tooltip.
+ */
+export const DESCRIPTION_BUDGET = 20;
+
+/** A deployment's state in the fewest words: the icon says the rest, the tooltip says all (`status.label`). */
+export function shortStatus(status: DeploymentStatus): string {
+    switch (status.state) {
+        case 'ready':
+            return status.readyWorkers > 0 ? `ready · ${plural(status.readyWorkers, 'worker')}` : 'no workers';
+        case 'outOfDate':
+            return 'out of date';
+        case 'updating':
+            return 'updating';
+        case 'error':
+            return 'failed';
+        case 'unknown':
+            return status.label ? 'status unavailable' : '';
+        default:
+            return status.label;
+    }
+}
+
+/**
+ * Description: `tag · status`, our words within DESCRIPTION_BUDGET. Errors in the file replace a status that says
+ * nothing runs (the row's icon turns red); beside a deployed status they show when they fit. The tooltip has all.
+ */
 export function summaryDescription(d: DeploymentSummary, status: DeploymentStatus): string {
-    const parts: string[] = [];
-    if (d.tag && d.tag !== 'default') parts.push(d.tag);
-    if (d.tag === undefined) parts.push('(dynamic tag)');
-    if (d.name === undefined) parts.push('name is not a literal');
-    else if (status.label) parts.push(status.label);
-    if (d.problems.errors > 0) parts.push(plural(d.problems.errors, 'error'));
-    return parts.join(' · ');
+    const tag = d.tag && d.tag !== 'default' ? [d.tag] : [];
+    if (d.name === undefined) return [...tag, 'dynamic name'].join(' · ');
+    if (d.tag === undefined) return 'dynamic tag';
+    const short = shortStatus(status);
+    const errors = d.problems.errors > 0 ? plural(d.problems.errors, 'error') : '';
+    let words = short;
+    if (errors && !status.remote) words = errors;
+    else if (errors && `${short} · ${errors}`.length <= DESCRIPTION_BUDGET) words = `${short} · ${errors}`;
+    return [...tag, words].filter(Boolean).join(' · ');
 }
 
 /** Markdown tooltip for a deployment. */
@@ -69,6 +98,8 @@ export function summaryTooltip(d: DeploymentSummary, status: DeploymentStatus, f
         '',
         `Defined in \`${fileLabel}\`, line ${d.range.start.line + 1}`,
     ];
+    if (d.name === undefined) lines.push('', 'Its name is not a literal: it cannot be deployed from the editor.');
+    if (d.tag === undefined) lines.push('', 'Its tag is not a literal.');
     if (status.label) lines.push('', `Status: ${status.label}`);
     if (status.reason) lines.push('', `Status unavailable: ${status.reason}`);
     if (status.remote) lines.push(`Deployment id ${status.remote.id}, endpoint ${status.remote.endpointState ?? '?'}`);

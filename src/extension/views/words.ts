@@ -76,3 +76,37 @@ export function uptimeWords(startedAtSec: number | undefined, nowMs = Date.now()
     if (h < 48) return `${h} h ${m % 60} min`;
     return `${Math.floor(h / 24)} days`;
 }
+
+/** The SDK's placeholder tag: the service picks the image version. */
+const AUTOMATIC_TAG = '@vastai-automatic-tag';
+
+/**
+ * An image reference short enough for a tree row: the last path segment with its tag, the SDK's automatic tag left
+ * out ("vastai/base-image:@vastai-automatic-tag" → "base-image"; `automatic` says so). The tooltip has the full one.
+ */
+export function shortImageRef(ref: string): { name: string; automatic: boolean } {
+    // A tag never holds a slash, so the last segment is the name with its tag (a registry port comes before it).
+    const tail = ref.slice(ref.lastIndexOf('/') + 1);
+    const automatic = tail.endsWith(`:${AUTOMATIC_TAG}`);
+    return { name: automatic ? tail.slice(0, -AUTOMATIC_TAG.length - 1) : tail, automatic };
+}
+
+/** A function's row label: the signature, its parameter list shortened with "…" past `max` characters. */
+export function signatureLabel(name: string, params: readonly string[], max = 24): string {
+    const full = `${name}(${params.join(', ')})`;
+    if (full.length <= max) return full;
+    const kept: string[] = [];
+    for (const p of params) {
+        if (`${name}(${[...kept, p].join(', ')}, …)`.length > max) break;
+        kept.push(p);
+    }
+    return `${name}(${[...kept, '…'].join(', ')})`;
+}
+
+/** A query term for a tree row: like termWords, a long value list cut to its first two ("+3 more"). */
+export function shortTermWords(term: string): string {
+    const m = /^(\w+) (in|notin) (.+)$/.exec(term);
+    const values = m?.[3]?.split(',') ?? [];
+    if (!m || values.length <= 2) return termWords(term);
+    return `${termWords(`${m[1]} ${m[2]} ${values.slice(0, 2).join(',')}`)} +${values.length - 2} more`;
+}
