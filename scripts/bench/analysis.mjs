@@ -2,7 +2,10 @@
 //  - index-10k: a workspace of 10,000 Python files (300 with deployments) indexed from a cold server start, with the
 //    server's peak RSS and the ratio to merely walking and reading the same files;
 //  - rediagnose-10k-lines: a 10,000-line open file, one-character edits, time from didChange to the versioned
-//    publishDiagnostics.
+//    publishDiagnostics;
+//  - rediagnose-vs-ruff: the same file and edits sent to ruff's language server (`ruff server`, pinned version,
+//    installed under .cache/ when missing: ./analysisRuff.mjs) and to ours, alternately, both with default settings,
+//    and the ratio of our p95 to ruff's (target: at most 0.5).
 // One JSON object per line on stdout; progress on stderr. Needs `node esbuild.mjs` first (`npm run bench` does it).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
+import { ensureRuff, RUFF_VERSION, spawnRuffServer } from './analysisRuff.mjs';
 
 const FILES = 10000;
 const WITH_DEPLOYMENTS = 300;
@@ -123,12 +127,13 @@ function readOnly(dir) {
     return { ms: performance.now() - t0, bytes };
 }
 
-function startServer() {
-    const child = spawn(
+function startServer(
+    child = spawn(
         process.execPath,
         [...(process.env.VAST_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), bundle, '--stdio'],
         { stdio: ['pipe', 'pipe', 'inherit'] },
-    );
+    ),
+) {
     const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const waiters = [];
     conn.onNotification('textDocument/publishDiagnostics', (p) => {
@@ -136,6 +141,7 @@ function startServer() {
     });
     conn.onRequest('workspace/configuration', (p) => p.items.map(() => ({})));
     conn.onRequest('client/registerCapability', () => null);
+    conn.onRequest('window/workDoneProgress/create', () => null);
     conn.onNotification('window/logMessage', (p) => {
         if (process.env.VAST_BENCH_LOG) console.error(`server: ${p.message}`);
     });
@@ -162,13 +168,13 @@ function cpuMs(pid) {
 /** The machine's 1-minute load average: other processes slow the wall-clock numbers down. */
 const load = () => Math.round(os.loadavg()[0] * 10) / 10;
 
-async function initialize(conn, folderUri) {
+async function initialize(conn, folderUri, initializationOptions = { diagnosticsDelay: 0 }) {
     await conn.sendRequest('initialize', {
         processId: process.pid,
         rootUri: folderUri,
         workspaceFolders: folderUri ? [{ uri: folderUri, name: 'bench' }] : null,
         capabilities: { workspace: { configuration: true, workspaceFolders: true } },
-        initializationOptions: { diagnosticsDelay: 0 },
+        initializationOptions,
     });
 }
 
@@ -191,8 +197,8 @@ async function benchIndex(dir) {
     return { indexMs, totalMs, cpu, rss, deployments: list.length };
 }
 
-async function benchRediagnose(dir) {
-    const file = path.join(dir, 'big.py');
+/** The 10,000-line file and the edit script both benches send: edit(i) is the i-th change and its kind. */
+function bigFileAndEdits() {
     const text = deploymentFile(0) + ordinaryFile(1, 10000 - deploymentFile(0).split('\n').length + 1);
     const lines = text.split('\n');
     // Realistic keystrokes in the middle of the file, each typed and then deleted: a letter in a function name, a
@@ -212,6 +218,22 @@ async function benchRediagnose(dir) {
         { kind: 'number', at: { line: num.line, character: num.character + 3 }, text: '0' },
         { kind: 'syntax-error', at: { line: call.line, character: call.character + 12 }, text: '.' },
     ];
+    // Type one character, then delete it; then the next kind of edit.
+    const edit = (i) => {
+        const k = kinds[Math.floor(i / 2) % kinds.length];
+        const { at } = k;
+        const change =
+            i % 2 === 0
+                ? { range: { start: at, end: at }, text: k.text }
+                : { range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: '' };
+        return { kind: k.kind, change };
+    };
+    return { text, edit };
+}
+
+async function benchRediagnose(dir) {
+    const file = path.join(dir, 'big.py');
+    const { text, edit } = bigFileAndEdits();
     const uri = pathToFileURL(file).href;
     const { child, conn, waitDiagnostics } = startServer();
     await initialize(conn, null);
@@ -226,13 +248,8 @@ async function benchRediagnose(dir) {
     const cpu0 = cpuMs(child.pid);
     for (let i = 0; i < EDITS; i++) {
         version++;
-        // Type one character, then delete it; then the next kind of edit.
-        const k = kinds[Math.floor(i / 2) % kinds.length];
-        const { at } = k;
-        const change =
-            i % 2 === 0
-                ? { range: { start: at, end: at }, text: k.text }
-                : { range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: '' };
+        const { kind, change } = edit(i);
+        const k = { kind };
         const done = waitDiagnostics(uri, version);
         const t0 = performance.now();
         await conn.sendNotification('textDocument/didChange', {
@@ -248,7 +265,6 @@ async function benchRediagnose(dir) {
     await conn.sendRequest('shutdown');
     await conn.sendNotification('exit');
     conn.dispose();
-    const q = (xs, f) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))];
     times.sort((a, b) => a - b);
     return {
         p50: q(times, 0.5),
@@ -267,17 +283,97 @@ async function benchRediagnose(dir) {
 }
 
 const round = (x) => Math.round(x * 10) / 10;
+/** The f-quantile (nearest rank) of the values. */
+const q = (xs, f) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))];
+
+/** Fails a wait that takes longer than `ms` (a server that never answers must not hang the bench). */
+function within(ms, promise, what) {
+    let timer;
+    return Promise.race([
+        promise,
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms))),
+    ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Ours and ruff's language servers, both with default settings (no initializationOptions), the same file and edits,
+ * alternately (edit i to one, its diagnostics, then to the other; who goes first alternates), so a busy machine
+ * slows both alike. Each time is didChange sent -> that version's publishDiagnostics received.
+ */
+async function benchVsRuff(dir, ruffExe) {
+    const { text, edit } = bigFileAndEdits();
+    const ruffDir = fs.mkdtempSync(path.join(dir, 'ruff-'));
+    const ruffChild = spawnRuffServer(ruffExe, ruffDir);
+    let ruffErr = '';
+    ruffChild.stderr.on('data', (d) => (ruffErr = (ruffErr + d).slice(-4000)));
+    const servers = [
+        { name: 'ours', uri: pathToFileURL(path.join(dir, 'big.py')).href, ...startServer() },
+        { name: 'ruff', uri: pathToFileURL(path.join(ruffDir, 'big.py')).href, ...startServer(ruffChild) },
+    ];
+    fs.writeFileSync(path.join(ruffDir, 'big.py'), text);
+    try {
+        for (const s of servers) {
+            await within(60_000, initialize(s.conn, null, undefined), `${s.name} initialize`);
+            await s.conn.sendNotification('initialized', {});
+            const first = s.waitDiagnostics(s.uri, 1);
+            await s.conn.sendNotification('textDocument/didOpen', {
+                textDocument: { uri: s.uri, languageId: 'python', version: 1, text },
+            });
+            s.opened = await within(60_000, first, `${s.name} first diagnostics`);
+            s.times = [];
+            s.cpu0 = cpuMs(s.child.pid);
+        }
+        for (let i = 0; i < EDITS; i++) {
+            const { change } = edit(i);
+            const order = i % 2 === 0 ? servers : [...servers].reverse();
+            for (const s of order) {
+                const version = i + 2;
+                const done = s.waitDiagnostics(s.uri, version);
+                const t0 = performance.now();
+                await s.conn.sendNotification('textDocument/didChange', {
+                    textDocument: { uri: s.uri, version },
+                    contentChanges: [change],
+                });
+                s.last = await within(30_000, done, `${s.name} diagnostics of version ${version}`);
+                s.times.push(performance.now() - t0);
+            }
+        }
+        const result = {};
+        for (const s of servers) {
+            result[s.name] = {
+                p50_ms: round(q(s.times, 0.5)),
+                p95_ms: round(q(s.times, 0.95)),
+                max_ms: round(Math.max(...s.times)),
+                server_cpu_ms_per_edit: round((cpuMs(s.child.pid) - s.cpu0) / EDITS),
+                diagnostics_at_open: s.opened.diagnostics.length,
+            };
+        }
+        return result;
+    } catch (err) {
+        throw new Error(`${err.message}${ruffErr ? `\nruff's stderr (end):\n${ruffErr}` : ''}`);
+    } finally {
+        for (const s of servers) {
+            await within(5000, s.conn.sendRequest('shutdown'), 'shutdown').catch(() => undefined);
+            await s.conn.sendNotification('exit').catch(() => undefined);
+            s.conn.dispose();
+            s.child.kill();
+        }
+    }
+}
 
 if (!fs.existsSync(bundle)) {
     console.error('dist/server.js missing: run `node esbuild.mjs` (or `npm run bench`)');
     process.exit(1);
 }
-// VAST_BENCH_ONLY=rediagnose (or index) runs one of the two, e.g. while profiling edits.
+// VAST_BENCH_ONLY=rediagnose (or index, or ruff) runs one of the three, e.g. while profiling edits.
 const only = process.env.VAST_BENCH_ONLY;
-console.error(only === 'rediagnose' ? 'no workspace needed' : `generating ${FILES} files...`);
-const dir = only === 'rediagnose' ? fs.mkdtempSync(path.join(os.tmpdir(), 'vast-bench-')) : generateWorkspace();
+console.error(only === 'rediagnose' || only === 'ruff' ? 'no workspace needed' : `generating ${FILES} files...`);
+const dir =
+    only === 'rediagnose' || only === 'ruff'
+        ? fs.mkdtempSync(path.join(os.tmpdir(), 'vast-bench-'))
+        : generateWorkspace();
 try {
-    const read = only === 'rediagnose' ? undefined : readOnly(dir);
+    const read = only === 'rediagnose' || only === 'ruff' ? undefined : readOnly(dir);
     if (read) console.error(`indexing through ${path.relative(root, bundle)}...`);
     const idx = read ? await benchIndex(dir) : undefined;
     if (idx && read)
@@ -299,8 +395,8 @@ try {
                 note: 'files were just written, so both the index and the read-only walk hit the OS page cache',
             }),
         );
-    console.error(only === 'index' ? 'done' : 're-diagnosing a 10,000-line file...');
-    const rd = only === 'index' ? undefined : await benchRediagnose(dir);
+    if (only !== 'index' && only !== 'ruff') console.error('re-diagnosing a 10,000-line file...');
+    const rd = only === 'index' || only === 'ruff' ? undefined : await benchRediagnose(dir);
     if (rd)
         console.log(
             JSON.stringify({
@@ -320,6 +416,39 @@ try {
                     'rules + publish); server CPU from /proc in 10 ms ticks, averaged over the edits',
             }),
         );
+    if (only === undefined || only === 'ruff') {
+        const ruff = ensureRuff(root, (m) => console.error(m));
+        if (ruff.unavailable) {
+            console.log(
+                JSON.stringify({ bench: 'rediagnose-vs-ruff', ruff_version: RUFF_VERSION, skipped: ruff.unavailable }),
+            );
+        } else {
+            console.error(
+                `the same file and edits, alternately to ours and to ruff ${ruff.version} (${path.relative(root, ruff.path)})...`,
+            );
+            const vs = await benchVsRuff(dir, ruff.path);
+            const ratioP95 = vs.ours.p95_ms / vs.ruff.p95_ms;
+            console.log(
+                JSON.stringify({
+                    bench: 'rediagnose-vs-ruff',
+                    lines: 10000,
+                    edits: EDITS,
+                    ruff_version: ruff.version,
+                    ours: vs.ours,
+                    ruff: vs.ruff,
+                    ratio_p50: Math.round((vs.ours.p50_ms / vs.ruff.p50_ms) * 100) / 100,
+                    ratio_p95: Math.round(ratioP95 * 100) / 100,
+                    target_ratio_p95: 0.5,
+                    ok: ratioP95 <= 0.5,
+                    load_average: load(),
+                    settings: 'defaults on both sides: no initializationOptions, no configuration file',
+                    measured:
+                        'didChange sent -> publishDiagnostics of that version received, over stdio; the two servers ' +
+                        'get each edit in turn (alternating who goes first), so machine load hits both alike',
+                }),
+            );
+        }
+    }
 } finally {
     fs.rmSync(dir, { recursive: true, force: true });
 }
