@@ -3,6 +3,7 @@ const moduleLoadedAt = performance.now();
 
 import type * as vscode from 'vscode';
 import { registerCallLens } from './callLens';
+import { registerMarketLens } from './marketLens';
 import { registerCommands } from './commands/index';
 import { ExtensionState } from './state';
 import { createTestApi, type VastDeploymentsApi } from './testApi';
@@ -14,7 +15,12 @@ export function activate(context: vscode.ExtensionContext): VastDeploymentsApi {
     const t0 = performance.now();
     state = new ExtensionState(context);
     const s = state;
-    context.subscriptions.push(s, ...registerCommands(s), registerCallLens(s.index));
+    context.subscriptions.push(
+        s,
+        ...registerCommands(s),
+        registerCallLens(s.index),
+        registerMarketLens(s.index, s.market),
+    );
     const views = registerViews(s);
     context.subscriptions.push(views);
     const activationMs = performance.now() - t0;

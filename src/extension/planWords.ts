@@ -22,6 +22,8 @@ export interface PlanWordsInput {
     /** Files in the package and the image, for a new deployment. */
     packageFiles: number;
     image: string;
+    /** Machines and prices (see marketWords.planMachines): the warning goes first, the line after the changes. */
+    machines?: { line: string; warning?: string };
 }
 
 export interface PlanWords {
@@ -109,6 +111,7 @@ function title(i: PlanWordsInput): { title: string; button: string } {
 export function planWords(i: PlanWordsInput): PlanWords {
     const { title: head, button } = title(i);
     const lines: string[] = [];
+    if (i.machines?.warning) lines.push(i.machines.warning, '');
     const changes = i.plan.changes.filter((c) => c.field !== 'tag');
     if (i.plan.tier === 4) {
         lines.push(`New deployment: ${i.packageFiles} files packaged, image ${i.image}.`);
@@ -128,6 +131,7 @@ export function planWords(i: PlanWordsInput): PlanWords {
     } else {
         lines.push('Nothing changed since the last deploy: the service keeps the deployment as it is.');
     }
+    if (i.machines) lines.push(i.machines.line);
     let tearDownButton: string | undefined;
     for (const r of i.renamedFrom ?? []) {
         lines.push(

@@ -4,6 +4,8 @@ import { DeploymentIndex } from './deploymentIndex';
 import { DeployLensGate } from './deployLenses';
 import { DeployRecords } from './deployRecords';
 import { LogStreams } from './logs';
+import { MarketService } from './market';
+import { VersionsService } from './versions';
 import { heavy } from './lazy';
 import { connectionSettings, readSettings } from './settings';
 import { StatusService } from './status';
@@ -28,6 +30,10 @@ export class ExtensionState implements vscode.Disposable {
     readonly logs: LogStreams;
     /** What this workspace last deployed, per target (renames, changed files). */
     readonly deployRecords: DeployRecords;
+    /** Offers searches (machines and prices) for the lens, the hover and the Deploy plan. */
+    readonly market: MarketService;
+    /** Each deployed deployment's versions, for the tree. */
+    readonly versions: VersionsService;
     /** Questions and messages; the suite swaps this to answer modals. */
     ui: Ui = vscodeUi;
     /** Operations running in this window, by remote key (cancellable; the suite cancels through this too). */
@@ -54,12 +60,16 @@ export class ExtensionState implements vscode.Disposable {
         this.panels = new BenchmarkPanels((action, record) => this.onBenchmarkAction?.(action, record));
         this.logs = new LogStreams(this.log);
         this.deployRecords = new DeployRecords(context.workspaceState);
+        this.market = new MarketService(this.connections, this.log);
+        this.versions = new VersionsService(this.connections, this.log);
         this.disposables.push(
             this.log,
             this.lensGate,
             this.status,
             this.panels,
             this.logs,
+            this.market,
+            this.versions,
             this.index.onDidChange(() => {
                 this.status.setSummaries(this.index.all());
                 void this.setContext('indexLoaded', true);

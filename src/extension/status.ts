@@ -27,6 +27,8 @@ export function toRemote(r: DeploymentRecord): RemoteDeployment {
         image: r.image,
         searchParams: r.search_params,
         createdAt: r.created_at,
+        currentVersionId: r.current_version_id,
+        lastHealthyVersionId: r.last_healthy_version_id,
     };
 }
 

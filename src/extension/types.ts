@@ -16,6 +16,9 @@ export interface RemoteDeployment {
     image?: string;
     searchParams?: string;
     createdAt?: number | string;
+    /** When the list carries them: a change means the versions shown are out of date. */
+    currentVersionId?: number | null;
+    lastHealthyVersionId?: number | null;
 }
 
 /** A worker as `/get_endpoint_workers/` reports it; `status` is free-form (protocol §8). */

@@ -63,6 +63,8 @@ function imageSummary(d: DeploymentModel, searchParams?: SearchParamsFn): NonNul
     const out: NonNullable<DeploymentSummary['image']> = { range: call.range };
     if (ref?.kind === 'str') out.ref = ref.value;
     if (storage?.kind === 'int' || storage?.kind === 'float') out.storage = storage.value;
+    const require = d.image?.calls.find((c) => c.method === 'require');
+    if (require) out.requireRange = require.range;
     if (searchParams) {
         try {
             const sp = searchParams(d);

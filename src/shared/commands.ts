@@ -19,6 +19,7 @@ export const CommandId = {
     callFunction: 'vastDeployments.callFunction',
     serveLocally: 'vastDeployments.serveLocally',
     stopServing: 'vastDeployments.stopServing',
+    showMachines: 'vastDeployments.showMachines',
 } as const;
 
 export type CommandIdValue = (typeof CommandId)[keyof typeof CommandId];

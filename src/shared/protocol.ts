@@ -32,8 +32,11 @@ export interface DeploymentSummary {
     functions: FunctionSummary[];
     /** Name of the benchmark function, when exactly one has a benchmark. */
     benchmarkFunction?: string;
-    /** `app.image(...)` reference and its `search_params` string as the SDK would send it (when readable). */
-    image?: { ref?: string; storage?: number; searchParams?: string; range: Range };
+    /**
+     * `app.image(...)` reference and its `search_params` string as the SDK would send it (when readable);
+     * `requireRange` is the first `require(...)` call on the image (where machines and prices show).
+     */
+    image?: { ref?: string; storage?: number; searchParams?: string; range: Range; requireRange?: Range };
     /** Autoscaling keyword arguments merged over every `configure_autoscaling` call (literal values only). */
     autoscaling?: Record<string, string | number | boolean | null>;
     /** Count of problems by severity for this deployment's file. */

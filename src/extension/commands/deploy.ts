@@ -17,6 +17,8 @@ import {
     type Manifest,
     type PlanWords,
 } from '../planWords';
+import { marketInput } from '../../pipeline/run/market';
+import { noMatchNotice, planMachines, unavailableReason } from '../marketWords';
 import { readSettings } from '../settings';
 import type { ExtensionState } from '../state';
 import type { CommandResult, RunningOperation } from '../types';
@@ -87,6 +89,8 @@ export function deploy(state: ExtensionState) {
             allowSecrets = true;
         }
 
+        // Machines and prices, searched beside the plan: the plan shows them, a deploy that asks nothing warns.
+        const machines = searchForPlan(state, prepared);
         const manifest = manifestOf(prepared);
         const renamed = renamedFrom(state, conn.target, summary, prepared.spec.name, prepared.spec.tag);
         const setting = readSettings().confirmDeploy;
@@ -102,6 +106,7 @@ export function deploy(state: ExtensionState) {
                 last,
                 manifest,
                 renamed,
+                machines,
             });
             const actions = [
                 planText.words.button,
@@ -112,9 +117,15 @@ export function deploy(state: ExtensionState) {
                 return { ok: false, cancelled: true, message: 'Deploy cancelled', plan: planText };
             }
             tearDownOld = choice === planText.words.tearDownButton;
+        } else {
+            // Nothing asked (a local deploy by default): a match-less search warns beside the progress, never blocks.
+            void machines.then((m) => {
+                if (m.result?.warning) void state.ui.notify('warning', noMatchNotice(label, m.result, conn.target));
+            });
         }
 
         const result = await runWithProgress(state, conn, prepared, summary, label, where, allowSecrets, planText);
+        result.machines = planMachines(await settledWithin(machines, 1000, 'still searching'));
         if (result.ok && typeof result.fileHash === 'string') {
             await state.deployRecords.set(conn.target, {
                 name: prepared.spec.name,
@@ -177,6 +188,27 @@ function refused(state: ExtensionState, d: DeploymentSummary, label: string, err
     return { ok: false, refused: true, message, diagnostics: lines, problems: err.problems };
 }
 
+type MachinesOutcome = Parameters<typeof planMachines>[0];
+
+const PLAN_MARKET_WAIT_MS = 5000;
+
+/** The offers search for what this deploy sends (the spec's search_params, storage and max_workers). Never rejects. */
+function searchForPlan(state: ExtensionState, prepared: Prepared): Promise<MachinesOutcome> {
+    return state.market.get(marketInput(prepared.spec)).then(
+        (result) => ({ result }),
+        (err: unknown) => ({ error: unavailableReason(err, 15_000) }),
+    );
+}
+
+/** `p`'s outcome, or `{ error: why }` when it takes longer than `ms`. */
+function settledWithin(p: Promise<MachinesOutcome>, ms: number, why: string): Promise<MachinesOutcome> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<MachinesOutcome>((resolve) => {
+        timer = setTimeout(() => resolve({ error: why }), ms);
+    });
+    return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 interface PlanSummary {
     tier: number;
     label: string;
@@ -193,9 +225,16 @@ async function computePlanFor(
         last: DeployRecord | undefined;
         manifest: Manifest;
         renamed: { label: string; workers: number }[];
+        machines: Promise<MachinesOutcome>;
     },
 ): Promise<PlanSummary> {
     const plan = await computePlan(conn.client, prepared.spec, { workspaceRoot });
+    // The plan waits a little more for the offers search, then says it has no answer rather than holding the dialog.
+    const machines = await settledWithin(
+        ctx.machines,
+        PLAN_MARKET_WAIT_MS,
+        `no answer within ${PLAN_MARKET_WAIT_MS / 1000} s`,
+    );
     const deployedHash = plan.changes.find((c) => c.field === 'file_hash')?.old;
     // File names are known when this window made the deployed package; otherwise only that the code differs.
     const changedFiles =
@@ -208,6 +247,7 @@ async function computePlanFor(
         renamedFrom: ctx.renamed,
         packageFiles: 2 + prepared.plan.entries.filter((e) => e.kind === 'file').length,
         image: prepared.spec.image,
+        machines: planMachines(machines),
     });
     words.detail = redact(words.detail);
     return { tier: plan.tier, label: plan.label, words };

@@ -11,6 +11,7 @@ import { start, stop } from './lifecycle';
 import { openDefinition, refresh } from './navigation';
 import { newDeployment, openWalkthrough } from './newDeployment';
 import { showLogs } from './showLogs';
+import { showMachines } from './machines';
 import { chooseTarget, openInConsole } from './target';
 import { tearDown } from './tearDown';
 
@@ -32,6 +33,7 @@ const TITLES: Record<CommandIdValue, string> = {
     [CommandId.callFunction]: 'Call function',
     [CommandId.serveLocally]: 'Serve locally',
     [CommandId.stopServing]: 'Stop serving',
+    [CommandId.showMachines]: 'Machines and prices',
 };
 
 export function registerCommands(state: ExtensionState): vscode.Disposable[] {
@@ -54,6 +56,7 @@ export function registerCommands(state: ExtensionState): vscode.Disposable[] {
         [CommandId.openDefinition]: openDefinition(state),
         [CommandId.newDeployment]: newDeployment(state),
         [CommandId.openWalkthrough]: openWalkthrough(),
+        [CommandId.showMachines]: showMachines(state),
     };
     state.onBenchmarkAction = (action, record) => {
         const ref = { kind: 'remoteByName', name: record.name, tag: record.tag };

@@ -3,6 +3,8 @@ import type { DeploymentRef } from '../../shared/commands';
 import type { DeploymentSummary } from '../../shared/protocol';
 import type { DeploymentIndex } from '../deploymentIndex';
 import type { StatusService } from '../status';
+import type { VersionsService } from '../versions';
+import { versionChildren } from './versionItems';
 import type { DeploymentNode, TreeNode } from './nodes';
 import { treeItemFor } from './treeItems';
 import { summaryRemoteKey } from '../statusModel';
@@ -35,6 +37,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<TreeNode
     constructor(
         private readonly index: DeploymentIndex,
         private readonly status: StatusService,
+        private readonly versions?: VersionsService,
     ) {
         this.disposables.push(
             index.onDidChange(() => {
@@ -47,6 +50,14 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<TreeNode
                 const nodes = keys.flatMap((k) => this.byRemoteKey.get(k) ?? []);
                 if (nodes.length) this.changed.fire(nodes);
             }),
+            ...(versions
+                ? [
+                      versions.onDidChange((keys) => {
+                          const nodes = keys.flatMap((k) => this.byRemoteKey.get(k) ?? []);
+                          if (nodes.length) this.changed.fire(nodes);
+                      }),
+                  ]
+                : []),
             vscode.workspace.onDidChangeWorkspaceFolders(() => {
                 this.stale = true;
                 this.changed.fire(undefined);
@@ -121,7 +132,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<TreeNode
             }
             return this.roots;
         }
-        return childrenOf(element, this.status);
+        return childrenOf(element, this.status, this.versions);
     }
 
     getParent(element: TreeNode): TreeNode | undefined {
@@ -143,7 +154,7 @@ export function refOf(d: DeploymentSummary): DeploymentRef {
     return { uri: d.uri, name: d.name ?? '', tag: d.tag ?? 'default', range: d.range };
 }
 
-export function childrenOf(element: TreeNode, status: StatusService): TreeNode[] {
+export function childrenOf(element: TreeNode, status: StatusService, versions?: VersionsService): TreeNode[] {
     switch (element.kind) {
         case 'folder':
             return element.children;
@@ -169,8 +180,13 @@ export function childrenOf(element: TreeNode, status: StatusService): TreeNode[]
             out.push({ kind: 'autoscaling', id: `${id}/autoscaling`, parent: element });
             const s = status.get(d);
             if (s.workers && s.workers.length > 0) out.push({ kind: 'workers', id: `${id}/workers`, parent: element });
+            if (s.remote && versions) {
+                out.push({ kind: 'versions', id: `${id}/versions`, parent: element, view: versions.peek(s.remote) });
+            }
             return out;
         }
+        case 'versions':
+            return versionChildren(element);
         case 'image': {
             const d = element.parent.summary;
             return searchTerms(d.image?.searchParams).map((term, i) => ({

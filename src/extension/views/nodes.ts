@@ -1,5 +1,7 @@
 import type { DeploymentSummary, FunctionSummary } from '../../shared/protocol';
+import type { DeploymentVersions, VersionRow } from '../../pipeline/run/versions';
 import type { RemoteDeployment, WorkerInfo } from '../types';
+import type { VersionsView } from './versionWords';
 
 /** Nodes of the two trees. Plain objects: commands receive them as their first argument from context menus. */
 export type TreeNode =
@@ -12,6 +14,8 @@ export type TreeNode =
     | { kind: 'setting'; id: string; parent: TreeNode; key: string; value: string }
     | { kind: 'workers'; id: string; parent: DeploymentNode | RemoteNode }
     | { kind: 'worker'; id: string; parent: TreeNode; worker: WorkerInfo }
+    | { kind: 'versions'; id: string; parent: DeploymentNode; view: VersionsView }
+    | { kind: 'version'; id: string; parent: TreeNode; row: VersionRow; data: DeploymentVersions }
     | { kind: 'message'; id: string; parent?: TreeNode; text: string; detail?: string; icon: string }
     | RemoteNode;
 

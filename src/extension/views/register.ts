@@ -19,7 +19,7 @@ export interface Views extends vscode.Disposable {
 }
 
 export function registerViews(state: ExtensionState): Views {
-    const deployments = new DeploymentsTreeProvider(state.index, state.status);
+    const deployments = new DeploymentsTreeProvider(state.index, state.status, state.versions);
     const account = new AccountTreeProvider(state.index, state.status);
     const deploymentsView = vscode.window.createTreeView(DEPLOYMENTS_VIEW, {
         treeDataProvider: deployments,

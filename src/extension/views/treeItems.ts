@@ -22,6 +22,7 @@ import {
     summaryTooltip,
 } from './treeModel';
 import { workerKind } from '../statusModel';
+import { versionTreeItem } from './versionItems';
 
 function icon(id: string, color?: string): vscode.ThemeIcon {
     return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
@@ -220,6 +221,9 @@ export function treeItemFor(element: TreeNode, status: StatusService): vscode.Tr
             item.contextValue = `worker ${kind}`;
             return item;
         }
+        case 'versions':
+        case 'version':
+            return versionTreeItem(element);
         case 'message': {
             const item = new vscode.TreeItem(element.text, C.None);
             item.id = element.id;

@@ -30,21 +30,39 @@ export function marketInput(spec: DeploymentSpec): MarketInput {
     };
 }
 
+/** The offers answer for a query, before any `max_workers` is applied (what a cache keeps). */
+export interface OffersAnswer {
+    query: Record<string, unknown>;
+    offers: Offer[];
+    synthetic: boolean;
+    ignoredFields: string[];
+}
+
+/** Searches offers for `search_params` and `storage` (GB), cheapest first. */
+export async function fetchOffers(
+    client: VastClient,
+    input: Pick<MarketInput, 'searchParams' | 'storage'>,
+    opts: { signal?: AbortSignal } = {},
+): Promise<OffersAnswer> {
+    const query = offersQuery(input.searchParams, input.storage);
+    const r = await client.searchOffers(query, { signal: opts.signal });
+    return { query, offers: r.offers as Offer[], synthetic: r.synthetic, ignoredFields: r.ignoredFields };
+}
+
+/** What an offers answer means for `maxWorkers` workers. */
+export function marketResult(answer: OffersAnswer, maxWorkers: number | undefined): MarketResult {
+    return {
+        ...summarizeOffers(answer.offers, { maxWorkers, limit: OFFERS_LIMIT, synthetic: answer.synthetic }),
+        query: answer.query,
+        ignoredFields: answer.ignoredFields,
+    };
+}
+
 /** Searches offers for the deployment's requirements and summarizes them. */
 export async function searchMachines(
     client: VastClient,
     input: MarketInput,
     opts: { signal?: AbortSignal } = {},
 ): Promise<MarketResult> {
-    const query = offersQuery(input.searchParams, input.storage);
-    const r = await client.searchOffers(query, { signal: opts.signal });
-    return {
-        ...summarizeOffers(r.offers as Offer[], {
-            maxWorkers: input.maxWorkers,
-            limit: OFFERS_LIMIT,
-            synthetic: r.synthetic,
-        }),
-        query,
-        ignoredFields: r.ignoredFields,
-    };
+    return marketResult(await fetchOffers(client, input, opts), input.maxWorkers);
 }
