@@ -10,6 +10,7 @@ import {
 import { DeploymentsChangedNotification, ListDeploymentsRequest, type DeploymentSummary } from '../shared/protocol';
 import { SETTINGS_SECTION } from '../shared/settings';
 import { readSettings } from './settings';
+import { snippetCodeActions, snippetEditsFeature } from './snippetEdits';
 
 /**
  * Starts the language server (dist/server.js over stdio) for the workspace's Python files. `filterLenses` drops the
@@ -31,6 +32,8 @@ export async function startLanguageClient(
             // The server honours the setting too; filtering here makes the toggle instant.
             provideCodeLenses: async (document, token, next) =>
                 readSettings(document.uri).codeLens.enabled ? filterLenses((await next(document, token)) ?? []) : [],
+            // Runs only once the client below exists.
+            provideCodeActions: snippetCodeActions(() => client),
         },
     };
     const client = new LanguageClient(
@@ -39,6 +42,7 @@ export async function startLanguageClient(
         serverOptions,
         clientOptions,
     );
+    client.registerFeature(snippetEditsFeature);
     await client.start();
     return client;
 }

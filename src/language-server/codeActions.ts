@@ -1,8 +1,16 @@
-// Quick fixes: the rules' text-edit fixes, plus "ignore on this line" for every problem.
-import { CodeActionKind, type CodeAction, type Diagnostic, type Range } from 'vscode-languageserver';
+// Quick fixes: the rules' text-edit fixes, plus "ignore on this line" for every problem. A fix with a snippet form
+// (tab stops over sample values) is sent as an LSP 3.18 SnippetTextEdit to a client that announced support for it.
+import {
+    CodeActionKind,
+    type CodeAction,
+    type Diagnostic,
+    type Range,
+    type TextEdit as LspTextEdit,
+    type WorkspaceEdit,
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileAnalysis } from '../shared/model';
-import type { Problem } from '../shared/rules/types';
+import type { Fix, Problem } from '../shared/rules/types';
 import { toDiagnostic } from './diagnostics';
 import { overlaps, sameRange } from './ranges';
 
@@ -14,6 +22,7 @@ export function codeActionsFor(
     range: Range,
     sent: readonly Diagnostic[],
     only?: string[],
+    snippetEdits = false,
 ): CodeAction[] {
     if (only && !only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`))) {
         return [];
@@ -30,7 +39,7 @@ export function codeActionsFor(
                 kind: CodeActionKind.QuickFix,
                 diagnostics: [diagnostic],
                 isPreferred: fix.isPreferred,
-                edit: { changes: { [doc.uri]: fix.edits.map((e) => ({ range: e.range, newText: e.newText })) } },
+                edit: fixEdit(doc, fix, snippetEdits),
             });
         }
         const line = p.range.start.line;
@@ -52,5 +61,26 @@ function ignoreAction(doc: TextDocument, line: number, code: string, diagnostic:
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         edit: { changes: { [doc.uri]: [{ range: { start: pos, end: pos }, newText: `  # vast: ignore[${code}]` }] } },
+    };
+}
+
+/** LSP 3.18's SnippetTextEdit (vscode-languageserver-types 3.17 does not define it). */
+interface SnippetTextEdit {
+    range: Range;
+    snippet: { kind: 'snippet'; value: string };
+}
+
+/** The workspace edit of a fix: plain text edits, or with snippets as a versioned document change. */
+function fixEdit(doc: TextDocument, fix: Fix, snippetEdits: boolean): WorkspaceEdit {
+    const plain = (e: Fix['edits'][number]): LspTextEdit => ({ range: e.range, newText: e.newText });
+    if (!snippetEdits || !fix.edits.some((e) => e.snippet !== undefined)) {
+        return { changes: { [doc.uri]: fix.edits.map(plain) } };
+    }
+    const edits = fix.edits.map((e): LspTextEdit | SnippetTextEdit =>
+        e.snippet === undefined ? plain(e) : { range: e.range, snippet: { kind: 'snippet', value: e.snippet } },
+    );
+    // Snippet edits are only allowed in a TextDocumentEdit; the cast is the 3.17 type not knowing them.
+    return {
+        documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: edits as LspTextEdit[] }],
     };
 }

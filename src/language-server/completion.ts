@@ -1,28 +1,38 @@
 // Completion inside the SDK's calls: keyword arguments of Deployment(...), @app.remote(...), app.image(...) and
-// configure_autoscaling(...); query columns and GPU constants inside image.require(...) or after `q.`; methods after
-// a deployment or image variable. The model gives the calls; a bracket scan of the text before the cursor covers the
-// half-typed call the parser could not yet read.
+// configure_autoscaling(...); query columns and GPU constants inside image.require(...) or after `q.`; GPU constants
+// only where a GPU name goes (`gpu_name.in_([`, `gpu_name == `); methods after a deployment or image variable. The
+// model gives the calls; a bracket scan of the text before the cursor covers the half-typed call the parser could not
+// yet read. A query name the file does not import yet comes with the edit that imports it.
 import { CompletionItemKind, MarkupKind, type CompletionItem } from 'vscode-languageserver';
 import type { FileAnalysis, MethodCall, Position } from '../shared/model';
+import { queryImportEdit } from '../shared/rules/importEdit';
 import { AUTOSCALING_CALL, DEPLOYMENT_CALL, IMAGE_CALL, REMOTE_CALL, type SdkCall } from '../shared/rules/sdk';
+import { LineIndex } from '../shared/rules/text';
 import { GPU_NAMES, QUERY_COLUMNS } from '../shared/vocabulary';
 import { contains } from './ranges';
 import { COLUMN_DOCS, DEPLOYMENT_METHOD_DOCS, IMAGE_METHOD_DOCS, KEYWORD_DOCS, type KeywordDoc } from './sdkDocs';
 
 type KeywordCall = keyof typeof KEYWORD_DOCS;
-type Context = { kind: 'keywords'; call: KeywordCall; given: Set<string> } | { kind: 'query' };
+type Context = { kind: 'keywords'; call: KeywordCall; given: Set<string> } | { kind: 'query' } | { kind: 'gpu' };
+
+/** Characters of text before the cursor that completion looks at (an unclosed call rarely spans more). */
+const LOOKBEHIND = 4000;
 
 /**
- * Completion items at `pos`. `before` is the document text before the cursor (a bounded tail of it is enough).
+ * Completion items at `pos` (`offset` in `text`, the document `analysis` was made from).
  */
-export function completionsAt(analysis: FileAnalysis, before: string, pos: Position): CompletionItem[] {
+export function completionsAt(analysis: FileAnalysis, text: string, offset: number, pos: Position): CompletionItem[] {
+    const before = text.slice(Math.max(0, offset - LOOKBEHIND), offset);
     const lineStart = before.lastIndexOf('\n') + 1;
     const linePrefix = before.slice(lineStart);
+    const imports = new ImportEdits(analysis, text);
+    if (gpuComparison(analysis, linePrefix)) return gpuItems(analysis, imports);
     const member = /([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z0-9_]*)$/.exec(linePrefix);
-    if (member) return memberCompletions(analysis, member[1] as string);
-    const ctx = modelContext(analysis, pos) ?? textContext(analysis, before);
+    if (member) return memberCompletions(analysis, member[1] as string, imports);
+    const ctx = textContext(analysis, before, true) ?? modelContext(analysis, pos) ?? textContext(analysis, before);
     if (!ctx) return [];
-    if (ctx.kind === 'query') return queryItems(analysis);
+    if (ctx.kind === 'gpu') return gpuItems(analysis, imports);
+    if (ctx.kind === 'query') return queryItems(analysis, imports);
     // Keywords only where an argument starts: after `(` or `,` and an optional partial identifier.
     if (!/[(,]\s*[A-Za-z_0-9]*$/.test(before.slice(-200))) return [];
     const docs: Record<string, KeywordDoc> = KEYWORD_DOCS[ctx.call];
@@ -43,6 +53,23 @@ export function completionsAt(analysis: FileAnalysis, before: string, pos: Posit
         });
 }
 
+/** The import edits of query names, computed on demand (a completion list without query names needs none). */
+class ImportEdits {
+    private lines: LineIndex | undefined;
+
+    constructor(
+        private readonly analysis: FileAnalysis,
+        private readonly text: string,
+    ) {}
+
+    /** `additionalTextEdits` for completing the query name `name` unqualified: its import, when missing. */
+    for(name: string): Pick<CompletionItem, 'additionalTextEdits' | 'detail'> {
+        this.lines ??= new LineIndex(this.text);
+        const edit = queryImportEdit(this.analysis, name, this.lines);
+        return edit ? { additionalTextEdits: [edit] } : {};
+    }
+}
+
 const SIGNATURES: Record<KeywordCall, SdkCall> = {
     Deployment: DEPLOYMENT_CALL,
     remote: REMOTE_CALL,
@@ -50,8 +77,8 @@ const SIGNATURES: Record<KeywordCall, SdkCall> = {
     configure_autoscaling: AUTOSCALING_CALL,
 };
 
-function memberCompletions(analysis: FileAnalysis, qualifier: string): CompletionItem[] {
-    if (analysis.imports.queryModules.includes(qualifier)) return queryItems(analysis, true);
+function memberCompletions(analysis: FileAnalysis, qualifier: string, imports: ImportEdits): CompletionItem[] {
+    if (analysis.imports.queryModules.includes(qualifier)) return queryItems(analysis, imports, true);
     if (analysis.imports.vastaiModules.includes(qualifier)) {
         return [{ label: 'Deployment', kind: CompletionItemKind.Class, detail: 'vastai.Deployment' }];
     }
@@ -69,34 +96,69 @@ function methodItems(table: Record<string, KeywordDoc>): CompletionItem[] {
     }));
 }
 
-/** Query columns and GPU constants; plain names unless `qualified` (after `q.`). */
-function queryItems(analysis: FileAnalysis, qualified = false): CompletionItem[] {
-    // Prefer the local alias a column was imported under (`from vastai.data.query import gpu_ram as ram`).
+/** Local name -> imported name, inverted: the alias a query name was imported under (`gpu_ram as ram`). */
+function localNames(analysis: FileAnalysis): Map<string, string> {
     const localOf = new Map<string, string>();
-    if (!qualified) {
-        for (const [local, imported] of Object.entries(analysis.imports.queryNames)) localOf.set(imported, local);
-    }
+    for (const [local, imported] of Object.entries(analysis.imports.queryNames)) localOf.set(imported, local);
+    return localOf;
+}
+
+/** Query columns and GPU constants; plain names unless `qualified` (after `q.`, which needs no import). */
+function queryItems(analysis: FileAnalysis, imports: ImportEdits, qualified = false): CompletionItem[] {
+    const localOf = qualified ? new Map<string, string>() : localNames(analysis);
     const items: CompletionItem[] = [];
     for (const name of Object.keys(QUERY_COLUMNS)) {
-        const label = localOf.get(name) ?? name;
+        const local = localOf.get(name);
+        const label = local ?? name;
         items.push({
             label,
             kind: CompletionItemKind.Field,
             detail: 'query column (vastai.data.query)',
             documentation: COLUMN_DOCS[name] ? { kind: MarkupKind.Markdown, value: COLUMN_DOCS[name] } : undefined,
-            sortText: `${localOf.has(name) ? '0' : '1'}_${label}`,
+            sortText: `${local ? '0' : '1'}_${label}`,
+            ...(local || qualified ? {} : imports.for(name)),
         });
     }
-    for (const [name, gpu] of Object.entries(GPU_NAMES)) {
-        const label = localOf.get(name) ?? name;
-        items.push({
+    items.push(...gpuItems(analysis, imports, qualified, localOf, '2'));
+    return items;
+}
+
+/** GPU constants (`RTX_4090`), imported ones first. */
+function gpuItems(
+    analysis: FileAnalysis,
+    imports: ImportEdits,
+    qualified = false,
+    localOf = qualified ? new Map<string, string>() : localNames(analysis),
+    rank = '1',
+): CompletionItem[] {
+    return Object.entries(GPU_NAMES).map(([name, gpu]) => {
+        const local = localOf.get(name);
+        const label = local ?? name;
+        return {
             label,
             kind: CompletionItemKind.Constant,
-            detail: `GPU ${JSON.stringify(gpu)}`,
-            sortText: `${localOf.has(name) ? '0' : '2'}_${label}`,
-        });
-    }
-    return items;
+            detail: `GPU ${JSON.stringify(gpu)}${local || qualified ? '' : ' (adds the import)'}`,
+            sortText: `${local ? '0' : rank}_${label}`,
+            ...(local || qualified ? {} : imports.for(name)),
+        };
+    });
+}
+
+/** True when `linePrefix` ends in a comparison of gpu_name (`gpu_name == `, `q.gpu_name != RTX`): a GPU goes there. */
+function gpuComparison(analysis: FileAnalysis, linePrefix: string): boolean {
+    const m = /((?:[A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*)\s*[!=]=\s*[A-Za-z_0-9]*$/.exec(linePrefix);
+    return m !== null && isGpuNameColumn(analysis, m[1] as string);
+}
+
+/** True when `expr` (`gpu_name`, an alias of it, `q.gpu_name`) denotes the gpu_name column. */
+function isGpuNameColumn(analysis: FileAnalysis, expr: string): boolean {
+    const { queryNames, queryModules } = analysis.imports;
+    const dot = expr.lastIndexOf('.');
+    if (dot >= 0) return expr.slice(dot + 1) === 'gpu_name' && queryModules.includes(expr.slice(0, dot));
+    // Not imported yet: the name still says what goes there (`undefined-name` asks for the import).
+    return Object.prototype.hasOwnProperty.call(queryNames, expr)
+        ? queryNames[expr] === 'gpu_name'
+        : expr === 'gpu_name';
 }
 
 /** The innermost SDK call whose parentheses hold the cursor, from the analysis. */
@@ -130,9 +192,12 @@ function insideParens(call: MethodCall, pos: Position): boolean {
     return afterOpen && beforeClose;
 }
 
-/** Finds the unclosed call before the cursor in the raw text (strings and comments skipped roughly). */
-function textContext(analysis: FileAnalysis, before: string): Context | undefined {
-    const tail = before.slice(-4000);
+/**
+ * Finds the unclosed call before the cursor in the raw text (strings and comments skipped roughly). `gpuOnly`: only
+ * answer when the call is `gpu_name.in_(...)` / `notin_(...)` (checked before the model, which knows only require).
+ */
+function textContext(analysis: FileAnalysis, before: string, gpuOnly = false): Context | undefined {
+    const tail = before.slice(-LOOKBEHIND);
     let depth = 0;
     let query = false;
     for (let i = tail.length - 1; i >= 0; i--) {
@@ -146,11 +211,15 @@ function textContext(analysis: FileAnalysis, before: string): Context | undefine
                 depth--;
                 continue;
             }
-            const callee = /([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\s*$/.exec(tail.slice(0, i));
+            const callee = /((?:[A-Za-z_][A-Za-z0-9_]*\.)*)([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(tail.slice(0, i));
             if (!callee) return undefined;
-            const method = callee[2] ?? callee[1];
-            const receiver = callee[2] ? callee[1] : undefined;
-            return calleeContext(analysis, method as string, receiver, query);
+            const method = callee[2] as string;
+            const receiver = callee[1] ? (callee[1] as string).slice(0, -1) : undefined;
+            if ((method === 'in_' || method === 'notin_') && receiver && isGpuNameColumn(analysis, receiver)) {
+                return { kind: 'gpu' };
+            }
+            if (gpuOnly) return undefined;
+            return calleeContext(analysis, method, receiver?.split('.').pop(), query);
         }
     }
     return undefined;

@@ -12,6 +12,8 @@ export interface ClientCaps {
     watchedFilesDynamic: boolean;
     configurationDynamic: boolean;
     codeLensRefresh: boolean;
+    /** LSP 3.18 `workspace.workspaceEdit.snippetEditSupport`: quick fixes may carry snippet edits. */
+    snippetEdits: boolean;
 }
 
 /** Everything a feature handler needs. */

@@ -28,9 +28,6 @@ function codeActionProblem(p: { range: unknown; context: unknown }): string | un
     return undefined;
 }
 
-/** Characters of text before the cursor that completion looks at (an unclosed call rarely spans more). */
-const COMPLETION_LOOKBEHIND = 4000;
-
 export function registerFeatures(ctx: ServerContext): void {
     const { connection, workspace, publisher, settings } = ctx;
 
@@ -78,9 +75,7 @@ export function registerFeatures(ctx: ServerContext): void {
 
     connection.onCompletion((p, token) =>
         withDocument('Completion', p, positionProblem(p.position), token, [], (doc) => {
-            const offset = doc.doc.offsetAt(p.position);
-            const before = doc.doc.getText().slice(Math.max(0, offset - COMPLETION_LOOKBEHIND), offset);
-            return completionsAt(doc.entry.analysis(), before, p.position);
+            return completionsAt(doc.entry.analysis(), doc.doc.getText(), doc.doc.offsetAt(p.position), p.position);
         }),
     );
 
@@ -95,6 +90,7 @@ export function registerFeatures(ctx: ServerContext): void {
                 p.range,
                 p.context.diagnostics,
                 p.context.only,
+                ctx.caps.snippetEdits,
             );
         }),
     );

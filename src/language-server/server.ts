@@ -50,6 +50,7 @@ export function startServer(connection: Connection): Disposable {
         watchedFilesDynamic: false,
         configurationDynamic: false,
         codeLensRefresh: false,
+        snippetEdits: false,
     };
     const host = new AnalysisHost(log);
     const settings = new SettingsStore(connection, () => caps.configuration, log);
@@ -88,6 +89,9 @@ export function startServer(connection: Connection): Disposable {
         caps.watchedFilesDynamic = c.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
         caps.configurationDynamic = c.workspace?.didChangeConfiguration?.dynamicRegistration === true;
         caps.codeLensRefresh = c.workspace?.codeLens?.refreshSupport === true;
+        // LSP 3.18; the protocol types we build with (3.17) do not name it yet.
+        const edits = c.workspace?.workspaceEdit as { snippetEditSupport?: unknown } | undefined;
+        caps.snippetEdits = edits?.snippetEditSupport === true;
         const opts = params.initializationOptions as { diagnosticsDelay?: unknown } | undefined;
         if (typeof opts?.diagnosticsDelay === 'number' && opts.diagnosticsDelay >= 0) delay = opts.diagnosticsDelay;
         initialFolders = foldersOf(params);

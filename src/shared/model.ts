@@ -71,6 +71,9 @@ export interface MethodCall {
     /** The argument list, parentheses included (for inserting arguments). Empty (start = end, right after the
      * method name) for a decorator written without parentheses, e.g. `@app.remote`. */
     argsRange: Range;
+    /** Names in the arguments that nothing in the file binds: Python raises NameError when the call runs. Read for
+     * `require(...)` only (e.g. `RTX_4090` used without its import). */
+    unboundNames?: { name: string; range: Range }[];
     /** True when the call sits inside a function or lambda body, so it runs when that is called, not at import
      * (e.g. `ensure_ready()` inside `main()`). */
     inFunction?: boolean;
@@ -177,10 +180,21 @@ export interface ImportInfo {
     getContextNames: string[];
 }
 
+/** Where an import of a `vastai.data.query` name goes (completion and quick fixes add one). */
+export interface ImportSite {
+    /** The first module-level `from vastai.data.query import a, b as c` (not `*`): its names as imported. */
+    queryImport?: { names: { name: string; range: Range }[] };
+    /** The line (0-based) a new import statement goes on: after the last module-level import, else after the
+     * module docstring or the comments that open the file. May equal the line count (append at the end). */
+    newImportLine: number;
+}
+
 /** The result of analysing one Python file. Never throws; a file mid-edit yields what can be read. */
 export interface FileAnalysis {
     deployments: DeploymentModel[];
     imports: ImportInfo;
+    /** Where to add an import; absent when the file was not read (no `vastai` import, not analysed). */
+    importSite?: ImportSite;
     /** True when the file mentions `vastai` at all (cheap filter for the workspace index). */
     mentionsVastai: boolean;
     /** Ranges of syntax errors tree-sitter recovered from (information only; rules do not report them). */

@@ -2,12 +2,14 @@
 // pipeline bridge) refuse every error the SDK or a worker would fail on, through one shared gate that runs before
 // ignore comments and severity settings. Before: an unsafe-copy-destination archive shipped ../../etc/cron.d/x.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { prepare, PrepareError } from '../../src/extension/pipelineBridge';
 import { ListDeploymentsRequest } from '../../src/shared/protocol';
 import { runCli } from '../cli/helpers';
+import { sharedDir } from '../helpers/paths';
 import { goodApp, makeWorkspace, uriOf } from '../server/helpers';
 import { ensureBundles, startServer } from './helpers';
 
@@ -84,6 +86,47 @@ void test("the editor's Deploy refuses what an ignore comment quiets, and says w
         await assert.rejects(prepare(summary, ws.dir), (e: unknown) => {
             assert.ok(e instanceof PrepareError);
             assert.match(e.message, /line 8: .*\[remote-not-async\] \(the ignore comment quiets the editor only/);
+            return true;
+        });
+    } finally {
+        server.stop();
+        ws.cleanup();
+    }
+});
+
+void test('a GPU constant require() uses without its import: the SDK fails with NameError, package and Deploy refuse', async () => {
+    ensureBundles();
+    const text = goodApp('unimported').replace('gpu_name.in_([RTX_4090])', 'gpu_name.in_([RTX_4090, RTX_5090])');
+    const ws = makeWorkspace({ 'app.py': text });
+    const server = await startServer({ workspaceFolders: [{ uri: ws.uri, name: 'ws' }] });
+    try {
+        const sdkOut = path.join(ws.dir, 'sdk.json');
+        const sdk = spawnSync(
+            '/usr/bin/python3',
+            [path.join(sharedDir, 'oracle', 'sdk.py'), 'capture', 'app.py', sdkOut],
+            {
+                cwd: ws.dir,
+                encoding: 'utf8',
+            },
+        );
+        assert.equal(sdk.status, 0, sdk.stderr);
+        const captured = JSON.parse(fs.readFileSync(sdkOut, 'utf8')) as { error?: string; put: unknown };
+        assert.equal(captured.error, "NameError: name 'RTX_5090' is not defined");
+        assert.equal(captured.put, null, 'the SDK sent nothing');
+
+        const pkg = await runCli(['package', 'app.py', '--json'], { cwd: ws.dir });
+        assert.equal(pkg.code, 1, pkg.stderr);
+        assert.match(
+            pkg.stderr,
+            /app\.py:13:\d+: `RTX_5090` is not defined: Python raises NameError .*\[undefined-name\]/,
+        );
+
+        const [summary] = await server.client.connection.sendRequest(ListDeploymentsRequest.type, {});
+        assert.ok(summary, 'listed');
+        assert.equal(summary.problems.errors, 1, 'the editor shows the error');
+        await assert.rejects(prepare(summary, ws.dir), (e: unknown) => {
+            assert.ok(e instanceof PrepareError);
+            assert.match(e.message, /line 13: `RTX_5090` is not defined.*\[undefined-name\]/);
             return true;
         });
     } finally {

@@ -3,6 +3,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { FileAnalysis } from '../model';
 import { readDeployments } from './deployments';
 import { collectVastaiImports, importInfo } from './imports';
+import { readImportSite } from './importSite';
 import { readIgnores, readSyntaxErrors } from './ignores';
 import { AnalysisBudgetError, SourceIndex } from './nodes';
 import type { EnvRead } from './values';
@@ -51,6 +52,8 @@ export function analyzeIndexed(index: SourceIndex, options: AnalyzeOptions = {})
     const bindings = guard(() => collectVastaiImports(index), undefined);
     if (!bindings) return result;
     result.imports = guard(() => importInfo(bindings), result.imports);
+    const site = result.mentionsVastai ? guard(() => readImportSite(index), undefined) : undefined;
+    if (site) result.importSite = site;
     const envReads: EnvRead[] = [];
     const ctx = options.env ? { bindings, index, env: options.env, envReads } : { bindings, index };
     const found = guard(() => readDeployments(index, bindings, result.imports.getContextNames, ctx), {

@@ -2,6 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallArg, MethodCall, Range } from '../model';
 import { namedChildren, parentOf, parentThroughParens, rangeOf, sameNode } from './nodes';
+import { unboundNames } from './unbound';
 import { dynamic, evaluate, type EvalContext } from './values';
 
 /** The arguments of an `argument_list` (or a bare generator argument), comments and error fragments left out. */
@@ -70,13 +71,19 @@ export function methodCall(call: Node, nameNode: Node, ctx: EvalContext): Method
         return { method: nameNode.text, args: [], range, methodRange: rangeOf(nameNode), argsRange: endOf(range) };
     }
     const args = call.childForFieldName('arguments');
-    return {
+    const result: MethodCall = {
         method: nameNode.text,
         args: callArgs(args, ctx),
         range,
         methodRange: rangeOf(nameNode),
         argsRange: args ? rangeOf(args) : endOf(range),
     };
+    // Query expressions name the SDK's columns and GPU constants, each needing its import.
+    if (result.method === 'require' && args) {
+        const unbound = unboundNames(args, ctx.index, ctx.bindings);
+        if (unbound.length > 0) result.unboundNames = unbound;
+    }
+    return result;
 }
 
 /** For an attribute `x.m`, the call `x.m(...)` it is the callee of, if any. */

@@ -39,13 +39,19 @@ export function checkFile(analysis: FileAnalysis, ctx: FileRuleContext): Problem
             ? (ctx.sourceProblem ?? sourceTextProblem(ctx.text))
             : undefined;
     if (refused) out.push(invalidSourceProblem(refused));
-    for (const dep of analysis.deployments) checkDeployment(dep, ctx, lines, out);
+    for (const dep of analysis.deployments) checkDeployment(dep, analysis, ctx, lines, out);
     // `@x.remote` on a deployment imported from elsewhere: its own shape is still checkable here.
     for (const f of analysis.foreignRemotes) checkRemote(f.remote, lines, out);
     return sortProblems(out);
 }
 
-function checkDeployment(dep: DeploymentModel, ctx: FileRuleContext, lines: LineIndex, out: Problem[]): void {
+function checkDeployment(
+    dep: DeploymentModel,
+    analysis: FileAnalysis,
+    ctx: FileRuleContext,
+    lines: LineIndex,
+    out: Problem[],
+): void {
     checkCall(dep.call, DEPLOYMENT_CALL, lines, out, {
         positionalMessage:
             'Pass Deployment arguments by keyword: a positional argument is api_key when deploying but name on ' +
@@ -80,7 +86,7 @@ function checkDeployment(dep: DeploymentModel, ctx: FileRuleContext, lines: Line
         );
     }
     checkContexts(dep, lines, out);
-    if (dep.image) checkImage(dep.image, ctx, lines, out);
+    if (dep.image) checkImage(dep.image, analysis, ctx, lines, out);
     for (const call of dep.autoscalingCalls) checkCall(call, AUTOSCALING_CALL, lines, out);
     const ensureSpec = DEPLOYMENT_METHODS['ensure_ready'];
     if (ensureSpec) for (const call of dep.ensureReadyCalls) checkCall(call, ensureSpec, lines, out);

@@ -69,6 +69,10 @@ export const CODES = {
         severity: 'error',
         doc: 'image.copy(..., dst) has `..` segments and would write outside the worker directory.',
     },
+    'undefined-name': {
+        severity: 'error',
+        doc: 'A name in require(...) that the file never imports or assigns (e.g. RTX_4090): Python raises NameError.',
+    },
     'unregistered-context': {
         severity: 'warning',
         doc: 'get_context(X) names a class that is not registered with @app.context().',

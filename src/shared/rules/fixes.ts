@@ -1,57 +1,12 @@
-/** Quick fixes that insert code: a benchmark dataset, an autoscaling or image call, `async`, a name. */
+/** Quick fixes that insert code: an autoscaling or image call, `async`, a name, context methods (benchmark: benchmarkFix.ts). */
 import type { ContextClass, DeploymentModel, Param, RemoteFunction } from '../model';
 import { insertArgEdit, removeArgsEdits } from './edits';
 import { type LineIndex, at } from './text';
 import type { Fix, TextEdit } from './types';
 
-/** A JSON-serializable placeholder for a parameter, by its annotation (bool is refused by the SDK: None). */
-export function placeholderFor(annotation: string | undefined): string {
-    let a = (annotation ?? '').replace(/\s+/g, '');
-    a = a.replace(/^(typing\.)?Optional\[(.*)\]$/, '$2').replace(/\|None$|^None\|/, '');
-    const base = a.replace(/^typing\./, '').replace(/\[.*$/, '');
-    switch (base) {
-        case 'int':
-            return '1';
-        case 'float':
-            return '1.0';
-        case 'str':
-            return '"example"';
-        case 'bytes':
-            return 'b"example"';
-        case 'list':
-        case 'List':
-        case 'tuple':
-        case 'Tuple':
-        case 'Sequence':
-            return '[]';
-        case 'dict':
-        case 'Dict':
-        case 'Mapping':
-            return '{}';
-        default:
-            return 'None';
-    }
-}
-
 /** Parameters a benchmark item must give: named, without a default. */
 export function requiredParams(params: readonly Param[]): Param[] {
     return params.filter((p) => !p.hasDefault && p.kind !== 'varArgs' && p.kind !== 'varKwargs');
-}
-
-/** `benchmark_dataset=[{"x": 1}]` for a function, from its required parameters. */
-export function datasetText(fn: RemoteFunction): string {
-    const items = requiredParams(fn.params).map((p) => `${JSON.stringify(p.name)}: ${placeholderFor(p.annotation)}`);
-    return `benchmark_dataset=[{${items.join(', ')}}]`;
-}
-
-/** Fix for `missing-benchmark`: a dataset on `fn`'s decorator. */
-export function addBenchmarkFix(fn: RemoteFunction, lines: LineIndex, preferred: boolean): Fix {
-    return {
-        title: `Add a benchmark_dataset to \`${fn.name}\``,
-        kind: 'quickfix',
-        isPreferred: preferred,
-        edits: [insertArgEdit(fn.decorator, datasetText(fn), lines)],
-    };
 }
 
 /** Fix for `multiple-benchmarks`: remove the benchmark arguments of `fn`'s decorator. */

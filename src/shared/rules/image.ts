@@ -1,7 +1,8 @@
 /** Rules on `app.image(...)` and the calls made on it: arguments, require queries, copies. */
-import type { ImageModel, MethodCall, PyValue, QueryTerm } from '../model';
+import type { FileAnalysis, ImageModel, MethodCall, PyValue, QueryTerm } from '../model';
 import { MEGABYTE_COLUMNS, GPU_NAMES, isKnownGpuName } from '../vocabulary';
 import { checkCall, closest } from './args';
+import { checkUnboundNames } from './names';
 import { problem } from './problems';
 import { IMAGE_CALL, IMAGE_METHODS } from './sdk';
 import { SECRET_SCAN_LIMIT, secretReason } from './secrets';
@@ -13,7 +14,13 @@ import { strValue } from './values';
 const DEFAULT_TERMS: Record<string, string> = { 'verified:eq': 'True', 'rentable:eq': 'True', 'rented:eq': 'False' };
 
 /** Every rule on one image. */
-export function checkImage(image: ImageModel, ctx: FileRuleContext, lines: LineIndex, out: Problem[]): void {
+export function checkImage(
+    image: ImageModel,
+    analysis: FileAnalysis,
+    ctx: FileRuleContext,
+    lines: LineIndex,
+    out: Problem[],
+): void {
     checkCall(image.call, IMAGE_CALL, lines, out);
     const seen = new Map<string, QueryTerm>();
     for (const call of image.calls) {
@@ -29,8 +36,12 @@ export function checkImage(image: ImageModel, ctx: FileRuleContext, lines: LineI
             );
             continue;
         }
+        const from = out.length;
         checkCall(call, spec, lines, out);
-        if (call.method === 'require') checkRequire(call, seen, out);
+        if (call.method === 'require') {
+            checkRequire(call, seen, out);
+            checkUnboundNames(call, analysis, lines, out, from);
+        }
         if (call.method === 'copy') checkCopy(call, ctx, out);
     }
 }

@@ -6,12 +6,12 @@ import type { DeploymentModel, MethodCall, PyValue, RemoteFunction } from '../mo
 import {
     addAsyncFix,
     addAutoscalingFix,
-    addBenchmarkFix,
     addContextMethodsFix,
     addImageFix,
     addNameFix,
     removeBenchmarkFix,
 } from './fixes';
+import { addBenchmarkFix } from './benchmarkFix';
 import { problem } from './problems';
 import { type LineIndex, before } from './text';
 import type { Problem } from './types';

@@ -17,6 +17,8 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export interface TextEdit {
     range: Range;
     newText: string;
+    /** The same edit as a snippet (tab stops over the sample values), for clients that insert snippets. */
+    snippet?: string;
 }
 
 /** A quick fix: edits to the problem's own file, applied together. */

@@ -16,7 +16,7 @@ import {
     type Problem,
 } from '../../../src/shared/rules';
 import { removeArgsEdits } from '../../../src/shared/rules/edits';
-import { placeholderFor } from '../../../src/shared/rules/fixes';
+import { sampleFor } from '../../../src/shared/sampleValues';
 import { secretReason } from '../../../src/shared/rules/secrets';
 import { LineIndex } from '../../../src/shared/rules/text';
 import { fixturesDir } from '../../helpers/paths';
@@ -30,8 +30,8 @@ const r = (line: number): Range => ({ start: { line, character: 0 }, end: { line
 const p = (code: string, line: number): Problem => ({ code, severity: 'error', message: code, range: r(line) });
 
 void describe('code table', () => {
-    void test('the issues list 28 codes, each with a severity and a one-line doc', () => {
-        assert.equal(ALL_CODES.length, 28);
+    void test('the issues list 29 codes, each with a severity and a one-line doc', () => {
+        assert.equal(ALL_CODES.length, 29);
         for (const code of ALL_CODES) {
             assert.match(CODES[code].severity, /^(error|warning|information)$/);
             assert.ok(CODES[code].doc.length > 10 && !CODES[code].doc.includes('\n'), code);
@@ -151,22 +151,29 @@ void describe('secretReason', () => {
     for (const s of fine) void test(`not secret: ${s}`, () => assert.equal(secretReason(s), undefined, s));
 });
 
-void describe('placeholderFor (JSON-serializable, never bool)', () => {
+void describe('sampleFor: a value per annotation the SDK can send (never bool, never a set)', () => {
     const table: [string | undefined, string][] = [
+        ['str', '"hello"'],
         ['int', '1'],
         ['float', '1.0'],
-        ['str', '"example"'],
-        ['Optional[str]', '"example"'],
+        ['list[str]', '["hello"]'],
+        ['List[int]', '[1]'],
+        ['typing.Sequence[float]', '[1.0]'],
+        ['list[dict[str, int]]', '[{}]'],
+        ['tuple[int, str]', '[1]'],
+        ['set[str]', '["hello"]'],
+        ['Optional[str]', '"hello"'],
         ['int | None', '1'],
-        ['list[int]', '[]'],
+        ['None | int', '1'],
         ['dict[str, int]', '{}'],
-        ['bytes', 'b"example"'],
-        ['bool', 'None'],
-        ['MyModel', 'None'],
-        [undefined, 'None'],
+        ['bytes', 'b"hello"'],
+        ['bool', '1'],
+        ['Literal["fast", "slow"]', '"fast"'],
+        ['MyModel', '"hello"'],
+        [undefined, '"hello"'],
     ];
     for (const [annotation, want] of table) {
-        void test(`${annotation ?? '(none)'} -> ${want}`, () => assert.equal(placeholderFor(annotation), want));
+        void test(`${annotation ?? '(none)'} -> ${want}`, () => assert.equal(sampleFor(annotation), want));
     }
 });
 

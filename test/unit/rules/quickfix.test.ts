@@ -36,6 +36,7 @@ const table: { fixture: string; code: string; fixes: number }[] = [
     { fixture: 'suspicious-units/fire.py', code: 'suspicious-units', fixes: 3 },
     { fixture: 'unnamed-deployment/fire.py', code: 'unnamed-deployment', fixes: 2 },
     { fixture: 'unknown-gpu-name/fire.py', code: 'unknown-gpu-name', fixes: 2 },
+    { fixture: 'undefined-name/fire.py', code: 'undefined-name', fixes: 4 },
 ];
 
 void describe('quick fixes remove their problem', () => {
@@ -76,11 +77,11 @@ function fixedText(fixture: string, code: string, title?: RegExp): string {
 }
 
 void describe('quick fix text', () => {
-    void test('missing-benchmark: placeholders by annotation, bool and defaults left out as the SDK needs', () => {
+    void test('missing-benchmark: a sample per annotation, bool as 1 (the SDK refuses bool), defaults left out', () => {
         const t = fixedText('missing-benchmark/fire.py', 'missing-benchmark', /square/);
         assert.match(
             t,
-            /@app\.remote\(benchmark_dataset=\[\{"x": 1, "scale": 1\.0, "label": "example", "flag": None\}\]\)\n/,
+            /@app\.remote\(benchmark_dataset=\[\{"x": 1, "scale": 1\.0, "label": "hello", "flag": 1\}\]\)\n/,
         );
     });
 
