@@ -122,6 +122,7 @@ export class EmulatorCore {
         };
     }
 
+    /** A `/versions/` row. Inferred fields (the SDK prints rows without reading them): see README.md. */
     versionJson(v: VersionRec): Record<string, unknown> {
         return {
             id: v.id,

@@ -90,6 +90,8 @@ export class MarketService implements vscode.Disposable {
     private want(input: MarketInput): void {
         const key = 'all';
         const p = this.pending.get(key);
+        // Asked again for the same requirements (the lens is re-read): keep the timer, or it could never fire.
+        if (p?.inputs.some((i) => marketKey(i) === marketKey(input))) return;
         if (p) clearTimeout(p.timer);
         const inputs = [...(p?.inputs ?? []).filter((i) => marketKey(i) !== marketKey(input)), input].slice(-8);
         const timer = setTimeout(() => {

@@ -10,7 +10,7 @@ import type { VastDeploymentsApi } from '../../src/extension/testApi';
 import type { TreeNode } from '../../src/extension/views/nodes';
 import { CommandId } from '../../src/shared/commands';
 import { extensionApi, refOf, ScriptedUi, settle, until, workspaceUri } from './helpers';
-import { takeScreenshot } from './suiteConfig';
+import { suiteConfig, takeScreenshot } from './suiteConfig';
 
 async function run(id: string, ...args: unknown[]): Promise<CommandResult> {
     return (await vscode.commands.executeCommand<CommandResult>(id, ...args))!;
@@ -41,14 +41,17 @@ function source(name: string, require: string, imports: string, body = 'return x
     ].join('\n');
 }
 
-/** The machines lens of `uri` once its search has an answer (not "searching…"). */
-async function machinesLens(uri: vscode.Uri): Promise<vscode.CodeLens> {
+/** The machines lens of `uri` once its search has an answer (not "searching…") that `accept` takes. */
+async function machinesLens(uri: vscode.Uri, accept = (_title: string) => true): Promise<vscode.CodeLens> {
     return until(
         `a machines lens with an answer on ${path.basename(uri.fsPath)}`,
         async () => {
             const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-            const lens = (all ?? []).find((l) => l.command?.command === CommandId.showMachines);
-            return lens && !/searching/.test(lens.command!.title) ? lens : undefined;
+            const lens = (all ?? []).find((l) =>
+                [CommandId.showMachines, CommandId.setApiKey].includes(l.command?.command as never),
+            );
+            const title = lens?.command?.title ?? '';
+            return lens && !/searching/.test(title) && accept(title) ? lens : undefined;
         },
         30_000,
         200,
@@ -153,6 +156,40 @@ suite('Machines and prices, versions (trusted)', function () {
             /^Machines: \d+ machines match · from \$[\d.]+\/h per worker · max_workers=1: .*\(synthetic prices\)$/m,
         );
         assert.doesNotMatch(helloPlan, /⚠/);
+    });
+
+    test('on the Vast target the lens says why prices are unavailable (a rejected key), then shows them', async function () {
+        this.timeout(90_000);
+        // The "Vast.ai" target pointed at the runner's emulator: a wrong key is rejected like on Vast.ai.
+        const emulatorUrl = suiteConfig().emulator?.url;
+        const goodKey = suiteConfig().emulator?.apiKey;
+        assert.ok(emulatorUrl && goodKey, 'the runner started an emulator');
+        const hello = workspaceUri('hello/app.py');
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(hello));
+        const config = vscode.workspace.getConfiguration('vastDeployments');
+        await config.update('apiUrl', emulatorUrl, vscode.ConfigurationTarget.Workspace);
+        await config.update('autoscalerUrl', emulatorUrl, vscode.ConfigurationTarget.Workspace);
+        await config.update('target', 'vast', vscode.ConfigurationTarget.Workspace);
+        try {
+            assert.equal((await run(CommandId.setApiKey, 'wrong-key-0123456789abcdef')).ok, true);
+            const rejected = await machinesLens(hello, (t) => t.startsWith('prices unavailable'));
+            assert.match(rejected.command!.title, /^prices unavailable: the offers search answered HTTP 40[13]\b/);
+            assert.ok(rejected.command!.title.length <= 120, 'short');
+            assert.ok(!rejected.command!.title.includes('wrong-key'), 'the key never shows');
+            await run(CommandId.setApiKey, goodKey);
+            const priced = await machinesLens(hello, (t) => !t.startsWith('prices unavailable'));
+            // The emulator answers on the Vast target too, and says its prices are synthetic: the label follows it.
+            assert.match(priced.command!.title, /^\d+ machines match · .*\(synthetic prices\)$/);
+            assert.equal(priced.command!.command, CommandId.showMachines);
+            const again = await run(CommandId.showMachines, priced.command!.arguments![0]);
+            assert.equal(again.ok, true, again.message);
+            assert.match(again.message, /^vscode-hello: \d+ machines match · from \$/);
+        } finally {
+            await run(CommandId.clearApiKey);
+            await config.update('target', undefined, vscode.ConfigurationTarget.Workspace);
+            await config.update('apiUrl', undefined, vscode.ConfigurationTarget.Workspace);
+            await config.update('autoscalerUrl', undefined, vscode.ConfigurationTarget.Workspace);
+        }
     });
 
     test('a local deploy asks nothing but warns, without blocking, when no machine matches', async function () {
