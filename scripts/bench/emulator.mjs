@@ -131,3 +131,70 @@ try {
     await emu.stop();
     fs.rmSync(work, { recursive: true, force: true });
 }
+
+// Deploy-to-ready of each example from the CLI (`deploy --wait --json`: its own timings), against a fresh emulator
+// per worker kind: the built-in worker, and the SDK's own worker when ../shared/oracle is there. Target: under 1 s.
+// The emulator starts as the editor's and the CLI's do (a warm worker process from the start); between two deploys
+// it gets 1.5 s, about what a user takes, to have its next warm process ready.
+const { execFile } = await import('node:child_process');
+// Asynchronous: the emulator runs in this process and must keep answering while the CLI deploys.
+const runCli = (args, options) =>
+    new Promise((resolve) => {
+        execFile(process.execPath, args, options, (err, stdout, stderr) =>
+            resolve({ status: err ? (err.code ?? 1) : 0, stdout, stderr }),
+        );
+    });
+const oracle = path.join(root, '../shared/oracle');
+const kinds = [{ worker: 'builtin' }];
+if (fs.existsSync(path.join(oracle, 'vastai')))
+    kinds.push({ worker: 'sdk', python: '/usr/bin/python3', sdkPath: oracle });
+for (const kind of kinds) {
+    const e = await startEmulator({ apiKeys: [KEY], warmWorker: 'eager', ...kind });
+    try {
+        for (const name of fs.readdirSync(path.join(root, 'examples')).filter((n) => !n.includes('.'))) {
+            await new Promise((r) => setTimeout(r, 1500));
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emu-bench-ex-'));
+            fs.cpSync(path.join(root, 'examples', name), dir, { recursive: true });
+            const t = performance.now();
+            const r = await runCli([path.join(root, 'dist/cli.js'), 'deploy', 'app.py', '--yes', '--wait', '--json'], {
+                cwd: dir,
+                env: {
+                    PATH: process.env.PATH,
+                    HOME: dir,
+                    VAST_API_URL: e.url,
+                    VAST_AUTOSCALER_URL: e.url,
+                    VAST_API_KEY: KEY,
+                },
+                encoding: 'utf8',
+            });
+            const wall = performance.now() - t;
+            fs.rmSync(dir, { recursive: true, force: true });
+            if (r.status !== 0) {
+                console.log(
+                    JSON.stringify({
+                        bench: `emulator-deploy-to-ready-${kind.worker}`,
+                        example: name,
+                        error: (r.stderr || '').trim().split('\n').slice(-3).join(' | '),
+                    }),
+                );
+                continue;
+            }
+            const res = JSON.parse(r.stdout);
+            console.log(
+                JSON.stringify({
+                    bench: `emulator-deploy-to-ready-${kind.worker}`,
+                    example: name,
+                    worker: e.runtime.description,
+                    sandbox: e.runtime.sandbox,
+                    deploy_to_ready_ms: res.timings.total,
+                    wait_ms: res.timings.wait,
+                    cli_wall_ms: +wall.toFixed(1),
+                    target_ms: 1000,
+                    ratio: +(res.timings.total / 1000).toFixed(2),
+                }),
+            );
+        }
+    } finally {
+        await e.stop();
+    }
+}

@@ -22,6 +22,7 @@ Options:
   --sdk-path DIR    where the vastai SDK is, when the interpreter has not installed it (added to PYTHONPATH)
   --worker W        auto (default: the SDK's own worker when the interpreter can import it) | sdk | builtin
   --no-sandbox      run workers without bubblewrap (they can then read what you can read)
+  --no-warm-worker  start each worker's Python cold (by default one process waits with its imports done)
   --max-workers N   at most N workers per deployment (default: 2)
   -h, --help        show this help
 `;
@@ -81,6 +82,9 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions & { help?: bo
             }
             case '--no-sandbox':
                 o.noSandbox = true;
+                break;
+            case '--no-warm-worker':
+                o.warmWorker = false;
                 break;
             case '--state':
                 o.stateDir = value();
@@ -160,7 +164,7 @@ export async function runEmulatorCli(
     if (envKey) opts.apiKeys = [...(opts.apiKeys ?? []), envKey.trim()];
     let handle: EmulatorHandle;
     try {
-        handle = await startEmulator(opts);
+        handle = await startEmulator({ warmWorker: 'eager', ...opts });
     } catch (e) {
         io.err(`Could not start the emulator: ${e instanceof Error ? e.message : String(e)}`);
         return 1;

@@ -18,6 +18,7 @@ export function putDeployment(core: EmulatorCore, user: string, body: Record<str
             'This local emulator runs for an untrusted workspace and will not run deployment code. Trust the workspace to deploy locally.',
         );
     }
+    core.workers.warmUp(); // a worker is coming: have its interpreter ready by the time the upload is done
     const { store } = core;
     const existing = [...store.deployments.values()].find(
         (d) => d.user === user && d.name === put.name && d.tag === put.tag,

@@ -47,6 +47,11 @@ export interface EmulatorOptions {
     worker?: 'auto' | 'sdk' | 'builtin';
     /** Run workers without the bubblewrap sandbox even where it works (default false). */
     noSandbox?: boolean;
+    /**
+     * Keep one worker process started ahead with its imports done, so a new worker starts in ms: `true` (default)
+     * from the first deployment written, `'eager'` from the start (the first deploy is fast too), `false` never.
+     */
+    warmWorker?: boolean | 'eager';
 }
 
 /** Which worker runs and how it is isolated, decided once at start. */
@@ -150,6 +155,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         workRoot,
         allowScripts: options.allowScripts ?? false,
         cap: options.maxWorkers ?? 2,
+        warmSpare: options.warmWorker !== false,
         baseUrl: () => late.core?.baseUrl ?? '',
         store,
         onReady: (w) => {
@@ -201,6 +207,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     try {
         store.flush();
         if (options.allowWorkers !== false) for (const d of store.deployments.values()) reconcile(d);
+        if (options.allowWorkers !== false && options.warmWorker === 'eager') workers.warmUp();
     } catch (e) {
         // Start completely or not at all: never a server left listening half set up.
         workers.killAllNow();

@@ -57,11 +57,29 @@ export interface WorkerOptions {
     cap: number;
     baseUrl: () => string;
     store: Store;
+    /** Keep one worker process started ahead, its imports done (default on). */
+    warmSpare?: boolean;
     /** Called when a worker reaches IDLE (to record the healthy version). */
     onReady: (w: WorkerRt) => void;
 }
 
 const MAX_RESTARTS = 3;
+const MAX_SPARE_FAILURES = 3;
+/** Variables that act when an interpreter starts: a deployment that sets one gets a process started with it. */
+const STARTUP_ENV = /^(PYTHON|LD_|LC_|LANG$|LANGUAGE$|MALLOC_|PATH$|HOME$|TMPDIR$)/;
+
+/** A worker process; `worker` is unset while it is a warm spare. */
+interface WorkerProcess {
+    proc: ChildProcess;
+    dir: string;
+    /** What every worker gets at spawn; the deployment's env cannot override these (it could not before either). */
+    baseEnv: Record<string, string>;
+    worker: WorkerRt | undefined;
+    exited: Promise<void>;
+    failedToStart?: string;
+    /** Stopped on purpose while still a spare (emulator closing). */
+    retired?: boolean;
+}
 const LOG_LINES = 2000;
 
 export class WorkerManager {
@@ -69,6 +87,9 @@ export class WorkerManager {
     private readonly logs = new Map<number, string[]>();
     private readonly demand = new Map<number, { last: number; recent: number[] }>();
     private closed = false;
+    private spare: WorkerProcess | undefined;
+    private spareFailures = 0;
+    private spareNote = '';
 
     constructor(private readonly o: WorkerOptions) {
         fs.mkdirSync(o.workRoot, { recursive: true });
@@ -186,8 +207,6 @@ export class WorkerManager {
 
     private spawn(dep: DeploymentRec, versionId: number): WorkerRt {
         const id = this.o.store.id();
-        const dir = path.join(this.o.workRoot, `worker-${id}`);
-        fs.mkdirSync(dir, { recursive: true });
         const w: WorkerRt = {
             id,
             deploymentId: dep.id,
@@ -204,7 +223,7 @@ export class WorkerManager {
             startedAt: now(),
             loadedAt: null,
             restarts: 0,
-            dir,
+            dir: '',
             token: randomBytes(24).toString('hex'),
             mtoken: randomBytes(24).toString('hex'),
             stopping: false,
@@ -217,85 +236,162 @@ export class WorkerManager {
         return w;
     }
 
+    /** The environment a container gives this worker (the rest, the same for every worker, is set at spawn). */
+    private workerEnv(dep: DeploymentRec, w: WorkerRt): Record<string, string> {
+        return {
+            DEPLOYMENT_ID: String(dep.id),
+            WORKER_ID: String(w.id),
+            CONTAINER_ID: String(w.id),
+            CONTAINER_API_KEY: w.token,
+            MASTER_TOKEN: w.mtoken,
+        };
+    }
+
     private launch(dep: DeploymentRec, w: WorkerRt): void {
+        const userEnv = dockerEnv(dep.env);
+        // A warm spare already started its interpreter: only when nothing the deployment sets acts at start-up.
+        const spare = Object.keys(userEnv).some((k) => STARTUP_ENV.test(k)) ? undefined : this.takeSpare();
+        const p = spare ?? this.startProcess(`worker-${w.id}`, userEnv);
+        if (w.dir && w.dir !== p.dir) {
+            const old = w.dir;
+            void w.exited.then(() => fs.rmSync(old, { recursive: true, force: true }));
+        }
+        w.dir = p.dir;
+        const env = { ...userEnv, ...this.workerEnv(dep, w) };
+        for (const k of Object.keys(p.baseEnv)) if (k in userEnv) delete env[k];
+        p.worker = w;
+        p.proc.stdin?.end(JSON.stringify({ env }) + '\n');
+        const which =
+            this.o.runtime.kind === 'sdk'
+                ? `the SDK's worker (${this.o.runtime.version ?? 'version unknown'})`
+                : 'the built-in worker';
+        const sandboxed = this.o.sandbox.baseArgs !== undefined;
+        this.log(
+            w.endpointId,
+            `[worker ${w.id}] starting ${which}, ${sandboxed ? 'sandboxed' : 'NOT sandboxed'}, in ${p.dir}${spare ? ' (a warm process: its imports are done)' : ''}`,
+        );
+        if (this.spareNote) this.log(w.endpointId, `[worker ${w.id}] started cold: ${this.spareNote}`);
+        this.spareNote = '';
+        w.proc = p.proc;
+        w.pid = p.proc.pid;
+        w.pgid = p.proc.pid;
+        w.stopping = false;
+        w.exited = p.exited;
+        if (p.failedToStart) this.onSpawnError(w, p.failedToStart);
+    }
+
+    /**
+     * One worker process, started before (a warm spare) or for its worker. It runs in its own folder and process
+     * group; it waits for one JSON line on stdin, the worker it becomes, and everything it says goes to that worker.
+     */
+    private startProcess(dirName: string, startEnv: Record<string, string> = {}): WorkerProcess {
+        const dir = path.join(this.o.workRoot, dirName);
         const base = this.o.baseUrl();
         const sdk = this.o.runtime.kind === 'sdk';
         const sandboxed = this.o.sandbox.baseArgs !== undefined;
         // The worker's own `/` (in the sandbox) or its own folder (without): /app, /models/x.bin, /etc/environment.
-        const root = path.join(w.dir, 'root');
-        const tmp = path.join(w.dir, 'tmp');
-        fs.rmSync(w.dir, { recursive: true, force: true });
+        const root = path.join(dir, 'root');
+        const tmp = path.join(dir, 'tmp');
+        fs.rmSync(dir, { recursive: true, force: true });
         for (const d of [root, tmp]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
-        fs.chmodSync(w.dir, 0o700);
-        const appDir = sandboxed ? '/app' : path.join(root, 'app');
-        const env: NodeJS.ProcessEnv = {
-            ...dockerEnv(dep.env),
+        fs.chmodSync(dir, 0o700);
+        const baseEnv: Record<string, string> = {
             PATH: process.env.PATH ?? '/usr/bin:/bin',
             HOME: sandboxed ? '/root' : root,
             TMPDIR: sandboxed ? '/tmp' : tmp,
             PYTHONUNBUFFERED: '1',
             PYTHONDONTWRITEBYTECODE: '1',
             LANG: process.env.LANG ?? 'C.UTF-8',
-            DEPLOYMENT_ID: String(dep.id),
-            WORKER_ID: String(w.id),
-            CONTAINER_ID: String(w.id),
             VAST_API_URL: base,
             REPORT_ADDR: base,
-            CONTAINER_API_KEY: w.token,
-            MASTER_TOKEN: w.mtoken,
             EMULATOR_ROOT: sandboxed ? '/' : root,
-            EMULATOR_APP_DIR: appDir,
+            EMULATOR_APP_DIR: sandboxed ? '/app' : path.join(root, 'app'),
+            EMULATOR_SPARE: '1',
         };
         if (sdk) {
             // A Vast container runs the bootstrap with IS_DEPLOYMENT=true (start_server.sh), before `vastai` loads.
-            env.IS_DEPLOYMENT = 'true';
-            if (this.o.sdkPath) env.PYTHONPATH = this.o.sdkPath;
-            else delete env.PYTHONPATH;
+            baseEnv.IS_DEPLOYMENT = 'true';
+            if (this.o.sdkPath) baseEnv.PYTHONPATH = this.o.sdkPath;
         } else {
-            env.PYTHONPATH = this.o.shimDir;
+            baseEnv.PYTHONPATH = this.o.shimDir;
         }
-        if (sandboxed) env.EMULATOR_SANDBOX = '1';
-        if (process.env.SYSTEMROOT) env.SYSTEMROOT = process.env.SYSTEMROOT;
-        if (this.o.allowScripts) env.EMULATOR_ALLOW_SCRIPTS = '1';
+        if (sandboxed) baseEnv.EMULATOR_SANDBOX = '1';
+        if (process.env.SYSTEMROOT) baseEnv.SYSTEMROOT = process.env.SYSTEMROOT;
+        if (this.o.allowScripts) baseEnv.EMULATOR_ALLOW_SCRIPTS = '1';
+        const env: NodeJS.ProcessEnv = { ...startEnv, ...baseEnv };
+        if (sdk && !this.o.sdkPath) delete env.PYTHONPATH;
         // The worker folder is on the command line (outside the sandbox) so a restarted emulator finds leftovers.
         const command = sdk
-            ? [this.o.python, '-u', path.join(this.o.shimDir, 'vast_emulator', 'sdk_worker.py'), w.dir]
-            : [this.o.python, '-u', '-m', 'vast_emulator.worker', w.dir];
+            ? [this.o.python, '-u', path.join(this.o.shimDir, 'vast_emulator', 'sdk_worker.py'), dir]
+            : [this.o.python, '-u', '-m', 'vast_emulator.worker', dir];
         const argv = sandboxed
             ? sandboxCommand(this.o.sandbox, root, tmp, [...this.o.runtime.readPaths, this.o.shimDir], command, '/')
             : command;
-        const which = sdk ? `the SDK's worker (${this.o.runtime.version ?? 'version unknown'})` : 'the built-in worker';
-        this.log(w.endpointId, `[worker ${w.id}] starting ${which}, ${sandboxed ? 'sandboxed' : 'NOT sandboxed'}`);
         const proc = spawn(argv[0]!, argv.slice(1), {
-            cwd: sandboxed ? w.dir : root,
+            cwd: sandboxed ? dir : root,
             env,
             detached: true,
-            stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+            stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
         });
-        w.proc = proc;
-        w.pid = proc.pid;
-        w.pgid = proc.pid;
-        w.stopping = false;
-        const tag = `[worker ${w.id}]`;
-        for (const stream of [proc.stdout, proc.stderr]) {
-            if (stream) createInterface({ input: stream }).on('line', (l) => this.log(w.endpointId, `${tag} ${l}`));
-        }
+        const p: WorkerProcess = { proc, dir, baseEnv, worker: undefined, exited: Promise.resolve() };
+        const say = (line: string) => {
+            if (p.worker) this.log(p.worker.endpointId, `[worker ${p.worker.id}] ${line}`);
+        };
+        for (const stream of [proc.stdout, proc.stderr]) if (stream) createInterface({ input: stream }).on('line', say);
         const control = proc.stdio[3];
         if (control && 'on' in control) {
-            createInterface({ input: control as NodeJS.ReadableStream }).on('line', (l) => this.onControl(w, l));
+            createInterface({ input: control as NodeJS.ReadableStream }).on('line', (l) => {
+                if (p.worker) this.onControl(p.worker, l);
+            });
         }
-        w.exited = new Promise((resolve) => {
+        proc.stdin?.on('error', () => undefined); // a process that died early: its exit says why
+        p.exited = new Promise((resolve) => {
             proc.on('exit', (code, signal) => {
-                this.onExit(dep.id, w, code, signal);
+                if (p.worker) this.onExit(p.worker.deploymentId, p.worker, code, signal);
+                else this.spareExited(p, code, signal);
                 resolve();
             });
             proc.on('error', (err) => {
-                w.state = 'ERROR';
-                w.msg = `could not start ${this.o.python}: ${err.message}`;
-                this.log(w.endpointId, `${tag} ${w.msg}`);
+                p.failedToStart = err.message;
+                if (p.worker) this.onSpawnError(p.worker, err.message);
                 resolve();
             });
         });
+        return p;
+    }
+
+    private onSpawnError(w: WorkerRt, message: string): void {
+        w.state = 'ERROR';
+        w.msg = `could not start ${this.o.python}: ${message}`;
+        this.log(w.endpointId, `[worker ${w.id}] ${w.msg}`);
+    }
+
+    /** The warm spare, if one is alive; a new one starts in its place. */
+    private takeSpare(): WorkerProcess | undefined {
+        const p = this.spare;
+        this.spare = undefined;
+        if (!p || p.proc.exitCode !== null || p.proc.signalCode !== null || p.failedToStart) return undefined;
+        return p;
+    }
+
+    /**
+     * Keeps one process ready (imports done) once deployments are in use, so the next worker starts at its download.
+     * Called when a deployment is written (a worker is coming) and when a worker settles (not while one starts: the
+     * spare's imports would compete with it for the CPU).
+     */
+    warmUp(): void {
+        if (this.closed || this.spare || this.o.warmSpare === false || this.spareFailures >= MAX_SPARE_FAILURES) return;
+        this.spare = this.startProcess(`worker-spare-${randomBytes(6).toString('hex')}`);
+    }
+
+    private spareExited(p: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void {
+        if (this.spare === p) this.spare = undefined;
+        fs.rmSync(p.dir, { recursive: true, force: true });
+        if (this.closed || p.retired) return;
+        // A spare that dies on its own (a broken interpreter, out of memory) is not restarted forever; workers then
+        // start cold, as they would without spares.
+        this.spareFailures++;
+        this.spareNote = `a warm worker process exited unused (${signal ? `signal ${signal}` : `code ${code}`})`;
     }
 
     private onControl(w: WorkerRt, line: string): void {
@@ -317,6 +413,7 @@ export class WorkerManager {
                 w.loadedAt = now();
                 w.msg = null;
                 this.o.onReady(w);
+                this.warmUp();
                 const dep = this.o.store.deployments.get(w.deploymentId);
                 if (dep) this.reconcileUpdateIfNeeded(dep);
             }
@@ -414,12 +511,21 @@ export class WorkerManager {
     /** Last resort when the host process exits without `close()`: no worker may outlive the emulator. */
     killAllNow(): void {
         this.closed = true;
+        if (this.spare?.proc.pid !== undefined) killGroup(this.spare.proc.pid, 'SIGKILL');
         for (const w of this.workers.values()) if (w.pgid !== undefined) killGroup(w.pgid, 'SIGKILL');
     }
 
     /** Stops every worker process (whole process groups) and waits until they are gone. */
     async close(): Promise<void> {
         this.closed = true;
+        const spare = this.spare;
+        this.spare = undefined;
+        if (spare) {
+            spare.retired = true;
+            spare.proc.stdin?.end(); // an unassigned spare exits on end of input
+            if (spare.proc.pid !== undefined) killGroup(spare.proc.pid, 'SIGKILL');
+            await spare.exited;
+        }
         const all = [...this.workers.values()];
         for (const w of all) this.stop(w, 'STOPPED');
         await Promise.all(all.map((w) => w.exited));

@@ -35,6 +35,8 @@ export async function startEmbeddedEmulator(
         shimDir,
         // Defence in depth: the extension never deploys from an untrusted workspace anyway.
         allowWorkers: vscode.workspace.isTrusted,
+        // A deploy is why the emulator starts: have a worker's interpreter ready for it (one idle Python, ~50 MB).
+        warmWorker: 'eager',
     });
     const apiKey = handle.apiKeys[0];
     if (!apiKey) {

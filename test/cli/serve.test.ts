@@ -101,13 +101,22 @@ void describe('cli: serve', () => {
         assert.equal(await square(3), 10);
     });
 
-    void test('a save with errors is not deployed and says why', async () => {
+    void test('a save with errors is not deployed and says why, whatever an ignore comment says', async () => {
         const file = path.join(dir, 'app.py');
         const good = fs.readFileSync(file, 'utf8');
         fs.writeFileSync(file, good.replace('async def square(x):', 'def square(x):'));
         const refused = await next((e) => e.kind !== 'log');
         assert.equal(refused.kind, 'refused', JSON.stringify(refused));
-        assert.match(String(refused.reason), /app\.py:\d+:\d+: remote-not-async /);
+        assert.match(String(refused.reason), /app\.py:\d+:\d+: .*\[remote-not-async\]$/);
+        assert.equal(await square(3), 10);
+        // The refusal gate, as for Deploy: an ignore comment quiets the editor, not the worker that would fail.
+        fs.writeFileSync(
+            file,
+            good.replace('async def square(x):', 'def square(x):  # vast: ignore[remote-not-async]'),
+        );
+        const still = await next((e) => e.kind !== 'log');
+        assert.equal(still.kind, 'refused', JSON.stringify(still));
+        assert.match(String(still.reason), /\[remote-not-async\] \(the ignore comment quiets the editor only/);
         assert.equal(await square(3), 10);
     });
 

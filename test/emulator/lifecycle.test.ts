@@ -284,14 +284,11 @@ void describe('emulator: trust, scripts, restart and shutdown', () => {
                 'hihi',
             );
             for (const w of first.workers()) if (w.pid) pids.push(w.pid);
-            const sleeperFile = path.join(
-                stateDir,
-                'workers',
-                `worker-${first.workers()[0]!.id}`,
-                'root',
-                'app',
-                'sleeper.pid',
-            );
+            const workerDir = / in (\S+)/.exec(
+                first.logs(put.endpoint_id).find((l) => / starting /.test(l)) ?? '',
+            )?.[1];
+            assert.ok(workerDir?.startsWith(path.join(stateDir, 'workers', 'worker-')), 'the log names the folder');
+            const sleeperFile = path.join(workerDir!, 'root', 'app', 'sleeper.pid');
             const sleeper = Number(fs.readFileSync(sleeperFile, 'utf8').trim());
             if (first.runtime.sandbox) {
                 // Inside the sandbox's pid namespace the file holds the inner pid: find the host's (NSpid: host inner).

@@ -4,7 +4,6 @@ import { startEmulator, type EmulatorHandle } from '../../emulator';
 import { VastClient } from '../../pipeline/api';
 import { ServeSession, type ServeEvent } from '../../pipeline/run';
 import { COMMON_HELP, makeClient, oneFile, parse, type Io } from '../common';
-import { checkPaths } from './check';
 
 export const SERVE_HELP = `Usage: vast-deployments serve <file.py> [--deployment NAME] [--api-url URL] [--json]
 
@@ -48,7 +47,7 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
     let client: VastClient;
     if (values['api-url'] === undefined) {
         const key = randomBytes(16).toString('hex');
-        emulator = await startEmulator({ apiKeys: [key] });
+        emulator = await startEmulator({ apiKeys: [key], warmWorker: 'eager' });
         io.err(`local emulator on ${emulator.url}`);
         client = new VastClient({ apiKey: key, webserverUrl: emulator.url, autoscalerUrl: emulator.url });
     } else {
@@ -59,12 +58,6 @@ export async function runServe(argv: string[], io: Io): Promise<number> {
         file,
         deployment: values.deployment,
         logPollMs: values['no-logs'] ? 0 : 500,
-        check: async (f) => {
-            const [r] = await checkPaths([f], io.cwd);
-            return (r?.problems ?? [])
-                .filter((p) => p.severity === 'error')
-                .map((p) => `${f}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.code} ${p.message}`);
-        },
         onEvent: (e) => {
             if (values.json) io.out(JSON.stringify(e));
             else if (e.kind === 'log') io.out(eventLine(e));

@@ -11,14 +11,6 @@ import { resolveSubject } from './resolve';
 let current: { session: ServeSession; label: string } | undefined;
 let channel: vscode.OutputChannel | undefined;
 
-/** The errors the editor shows for the file right now (a save with errors is not deployed). */
-function editorErrors(file: string): string[] {
-    return vscode.languages
-        .getDiagnostics(vscode.Uri.file(file))
-        .filter((d) => d.severity === vscode.DiagnosticSeverity.Error && d.source === 'vast')
-        .map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
-}
-
 /**
  * Serve Locally: deploys the deployment to the local emulator, then redeploys on every save of its file or of a path
  * it copies, streams the worker log to "Vast.ai Serve", and shows "Serving <name> · updated N s ago" (click: stop).
@@ -48,7 +40,6 @@ export function serveLocally(state: ExtensionState) {
             client: conn.client,
             file: fileURLToPath(subject.summary.uri),
             deployment: subject.summary.unnamed ? undefined : subject.name,
-            check: async (file) => editorErrors(file),
             onEvent: (e) => {
                 if (e.kind === 'log') {
                     out.appendLine(e.line);

@@ -1,7 +1,7 @@
 /**
  * Serve on save: deploy a file to the local emulator, then redeploy it on every save of the file or of a path it
  * copies (a code change is a soft update), and stream the worker log. A save that does not load (spec errors,
- * syntax errors, or the caller's own check) is not deployed: the session says why and keeps the last good version.
+ * anything the refusal gate refuses) is not deployed: the session says why and keeps the last good version.
  * Ready means a worker of the version just deployed is ready, not the old one still serving. vscode-free: the CLI's
  * `serve` and the editor's "Serve Locally" both drive a ServeSession.
  */
@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import type { VastClient } from '../api/client';
 import { isReadyWorkerStatus, type WorkerRecord } from '../api/types';
 import type { DeploymentSpec } from '../packaging';
-import { analyzePython, initPython } from '../../shared/python/analyze';
 import { logLines, newLines } from '../../shared/logLines';
 import { deploy, type DeployResult } from './deploy';
 import { loadDeployment, SpecLoadError } from './load';
@@ -36,8 +35,6 @@ export interface ServeOptions {
     file: string;
     deployment?: string;
     onEvent: (e: ServeEvent) => void;
-    /** Extra errors a save must not have (the editor's diagnostics, the CLI's rules): lines, empty when clean. */
-    check?: (file: string, spec: DeploymentSpec) => Promise<string[]>;
     /** Quiet time after a change before redeploying (editors write a file in several steps). Default 30 ms. */
     debounceMs?: number;
     /** Worker log poll interval; 0 turns log streaming off. Default 500 ms. */
@@ -81,7 +78,6 @@ export class ServeSession {
 
     /** Deploys once and waits for a ready worker, then watches. Resolves after the first deploy (ok or not). */
     async start(): Promise<void> {
-        await initPython();
         this.watch([this.file]);
         await this.cycle('start', this.file, Date.now());
         if ((this.opts.logPollMs ?? 500) > 0) void this.streamLogs();
@@ -146,12 +142,8 @@ export class ServeSession {
         const signal = this.ctrl.signal;
         let spec: DeploymentSpec;
         try {
-            spec = await loadDeployment(this.file, this.opts.deployment);
-            const problems = [...syntaxProblems(this.file), ...((await this.opts.check?.(this.file, spec)) ?? [])];
-            if (problems.length > 0) {
-                onEvent({ kind: 'refused', reason: problems[0]!, problems, at: new Date() });
-                return;
-            }
+            // The refusal gate Deploy and the CLI use: what the SDK or a worker would fail on is never deployed.
+            spec = await loadDeployment(this.file, this.opts.deployment, { refuseErrors: true });
         } catch (e) {
             const problems = e instanceof SpecLoadError ? e.problems : [];
             const first = problems[0] ?? (e as Error).message.split('\n')[0]!;
@@ -228,9 +220,3 @@ function readyOn(w: WorkerRecord, version: number | undefined): boolean {
 }
 
 /** Syntax errors of the file as `file:line:col: syntax error` lines (Python would refuse to import it). */
-function syntaxProblems(file: string): string[] {
-    const text = fs.readFileSync(file, 'utf8');
-    return analyzePython(text).syntaxErrors.map(
-        (r) => `${file}:${r.start.line + 1}:${r.start.character + 1}: syntax error`,
-    );
-}

@@ -29,3 +29,18 @@ def die_with_parent():
             os._exit(1)
     except Exception:
         pass
+
+
+def await_assignment():
+    """A warm spare (EMULATOR_SPARE=1) has done its imports; it now waits for the worker it becomes: one JSON line
+    on stdin, {"env": {...}}, the per-worker environment (ids, tokens, the deployment's env). Then stdin is
+    /dev/null again, as in a container. A process started for a known worker gets the same line at once."""
+    if os.environ.pop("EMULATOR_SPARE", "") != "1":
+        return
+    line = sys.stdin.readline()
+    if not line:
+        os._exit(0)  # the emulator closed before giving this spare a worker
+    os.environ.update({str(k): str(v) for k, v in json.loads(line).get("env", {}).items()})
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)

@@ -27,7 +27,7 @@ import traceback
 
 # This folder is sys.path[0] (started by file path): take the shared helpers, then leave the path to the SDK and
 # the user's code, so the built-in worker's modules (server, rsa...) never shadow theirs.
-from lifeline import control, die_with_parent  # noqa: E402
+from lifeline import await_assignment, control, die_with_parent  # noqa: E402
 
 del sys.path[0]
 
@@ -253,6 +253,21 @@ def patch_worker():
     return backend.VERSION
 
 
+def preimport():
+    """What every SDK worker imports before the user's code (about 1 s of aiohttp and the worker server): done
+    while a warm spare waits, so a new worker starts at its download. Only VAST_API_URL is read at import time,
+    and it is the emulator's own address, the same for every worker."""
+    if os.environ.get("EMULATOR_SPARE") != "1":
+        return
+    try:
+        from vastai.serverless.remote import serve_deployment  # noqa: F401
+        from vastai.serverless.remote import serve  # noqa: F401
+        from vastai.serverless.server import worker  # noqa: F401
+        import aiohttp.web  # noqa: F401
+    except BaseException:
+        pass  # the same import fails again after the assignment, with its traceback where the user sees it
+
+
 def main():
     sandboxed = os.environ.pop("EMULATOR_SANDBOX", "") == "1"
     allow_scripts = os.environ.pop("EMULATOR_ALLOW_SCRIPTS", "") == "1"
@@ -260,6 +275,8 @@ def main():
     app_dir = os.environ.pop("EMULATOR_APP_DIR", "/app")
     if not sandboxed:
         die_with_parent()
+    preimport()
+    await_assignment()
     control("state", state="LOADING")
     try:
         os.makedirs(app_dir, exist_ok=True)

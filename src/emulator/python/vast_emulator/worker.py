@@ -11,7 +11,7 @@ import sys
 import traceback
 
 from . import bootstrap, rsa
-from .lifeline import control, die_with_parent
+from .lifeline import await_assignment, control, die_with_parent
 from .server import BenchmarkFailed, Handler, WorkerServer, run_benchmark
 
 def log(msg):
@@ -84,6 +84,7 @@ def main():
     app_dir = os.environ.pop("EMULATOR_APP_DIR", os.path.join(root, "app"))
     if not sandboxed:
         die_with_parent()
+    await_assignment()
     control("state", state="LOADING")
     try:
         import tempfile
