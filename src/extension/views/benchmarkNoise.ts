@@ -3,7 +3,7 @@
  * a p95 by ±20 % with nothing changed, so the view only colours a difference as a win or a loss when a bootstrap
  * says it is real: the calls of each run are resampled (with replacement) many times, the statistic's difference is
  * computed each time, and the difference counts only when its 95 % interval leaves out zero. Extremes (min, max) are
- * single calls and never count. Pure and deterministic (seeded), so a run shows the same verdict every time.
+ * single calls: they count only when the two runs do not overlap at all. Pure and deterministic (seeded), so a run shows the same verdict every time.
  */
 
 export type Stat = 'min' | 'p50' | 'p95' | 'max' | 'mean';
@@ -76,6 +76,7 @@ export function noiseVerdicts(
         for (const s of stats) out[s] = { real: false, why: `too few calls to tell (${calls})` };
         return out;
     }
+    const apart = Math.min(...now) > Math.max(...before) || Math.max(...now) < Math.min(...before);
     const rnd = random(now.length * 7919 + before.length);
     const diffs = new Map<Stat, number[]>(stats.map((s) => [s, []]));
     for (let i = 0; i < RESAMPLES; i++) {
@@ -85,7 +86,10 @@ export function noiseVerdicts(
     }
     for (const s of stats) {
         if (s === 'min' || s === 'max') {
-            out[s] = { real: false, why: 'a single call: not a trend' };
+            // One call each; it counts only when the two runs do not overlap at all.
+            out[s] = apart
+                ? { real: true, why: `every call of one run was slower than every call of the other (${calls})` }
+                : { real: false, why: 'a single call: not a trend' };
             continue;
         }
         const d = diffs.get(s)!.sort((x, y) => x - y);

@@ -92,6 +92,10 @@ void describe('noise', () => {
         const now = spread.map((v) => v * 2);
         assert.equal(noiseVerdicts(now, spread, ['p50']).p50?.real, true);
         assert.equal(noiseVerdicts(spread, now, ['mean']).mean?.real, true);
+        const apart = spread.map((v) => v * 5);
+        assert.equal(noiseVerdicts(apart, spread, ['min', 'max']).max?.real, true, 'no overlap: even the max');
+        const overlapping = spread.map((v) => v * 1.5);
+        assert.equal(noiseVerdicts(overlapping, spread, ['max']).max?.real, false, 'overlapping: the max is one call');
         const tight = Array.from({ length: 200 }, (_, i) => 100 + (i % 10));
         const tighter = tight.map((v) => v * 1.05);
         assert.equal(noiseVerdicts(tighter, tight, ['p50']).p50?.real, true, '5 % on 200 tight calls is real');
@@ -138,6 +142,7 @@ void describe('benchmark page', () => {
             'c:',
         );
         assert.match(real, /<span class="delta better" title="beyond run-to-run noise[^"]*">−60%<\/span>/);
+        assert.doesNotMatch(real, /≈/, 'nothing marked: no note either');
     });
     void test('every call failed: the failures with their counts and text, not an empty table', () => {
         const boom = 'Traceback (most recent call last):\n  File "app.py", line 9, in square\nValueError: <bad>';
