@@ -110,6 +110,13 @@ suite('Vast Deployments (trusted)', function () {
         );
         assert.equal(diag.severity, vscode.DiagnosticSeverity.Error);
         assert.equal(diag.range.start.line, 7, 'on the def line of double()');
+        // For the extension's page (docs/marketplace/screenshots.mjs): the error underlined, listed in Problems.
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+        await vscode.commands.executeCommand('workbench.actions.view.problems');
+        await settle(1000);
+        await takeScreenshot('diagnostics');
+        await vscode.commands.executeCommand('workbench.action.closePanel');
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     });
 
     test('Deploy refuses a file with errors and says why', async () => {
@@ -306,11 +313,24 @@ suite('Vast Deployments (trusted)', function () {
         assert.match(String(item.description), /ready · 1 worker/);
         assert.match(String(item.contextValue), /\bdeployed\b/);
         await until('the status bar counts the ready worker', () => /Local · [1-9]\d* ready/.test(api.statusBarText()));
+        // The deployed file beside the tree (for the screenshot: its three lenses, ▶ Call above each function).
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.parse(ref.uri)));
         await vscode.commands.executeCommand('workbench.view.extension.vastDeployments');
         const helloNode = findNode(api, HELLO)!;
-        await api.tree.reveal(helloNode);
+        // Right after the view opens its rows may not be rendered yet ("Data tree node not found"): retry.
+        const reveal = (node: TreeNode) =>
+            until(
+                'the row revealed',
+                async () => {
+                    await api.tree.reveal(node);
+                    return true;
+                },
+                10_000,
+                200,
+            );
+        await reveal(helloNode);
         for (const child of api.tree.getChildren(helloNode)) {
-            if (child.kind === 'image' || child.kind === 'workers') await api.tree.reveal(child);
+            if (child.kind === 'image' || child.kind === 'workers') await reveal(child);
         }
         await settle();
         await takeScreenshot('tree-deployed');
