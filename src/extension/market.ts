@@ -29,7 +29,9 @@ type Entry =
  */
 export class MarketService implements vscode.Disposable {
     private entries = new Map<string, Entry>();
-    private pending = new Map<string, { timer: NodeJS.Timeout; inputs: MarketInput[] }>();
+    /** The latest requirements per definition, waiting for the typing to pause. */
+    private pending = new Map<string, MarketInput>();
+    private timer?: NodeJS.Timeout;
     private generation = 0;
     private readonly changed = new vscode.EventEmitter<void>();
     /** A search finished (or the target changed): lenses and hovers re-read. */
@@ -50,10 +52,13 @@ export class MarketService implements vscode.Disposable {
         );
     }
 
-    /** What is known now for `input`, without waiting; a missing or stale answer is searched (debounced). */
-    peek(input: MarketInput): MarketView {
+    /**
+     * What is known now for `input`, without waiting; a missing or stale answer is searched (debounced per `slot`,
+     * the definition asking).
+     */
+    peek(input: MarketInput, slot = marketKey(input)): MarketView {
         const e = this.entries.get(marketKey(input));
-        if (!e || this.isStale(e)) this.want(input);
+        if (!e || this.isStale(e)) this.want(input, slot);
         if (!e || e.kind === 'loading') return { kind: 'loading' };
         if (e.kind === 'error') return { kind: 'error', reason: e.reason };
         return { kind: 'ok', result: marketResult(e.answer, input.maxWorkers) };
@@ -86,22 +91,25 @@ export class MarketService implements vscode.Disposable {
         return Date.now() - e.at > (e.kind === 'ok' ? FRESH_MS : ERROR_FRESH_MS);
     }
 
-    /** Searches `input` once the requirements stopped changing; only the last inputs of a burst are searched. */
-    private want(input: MarketInput): void {
-        const key = 'all';
-        const p = this.pending.get(key);
+    /**
+     * Searches `input` once the requirements stopped changing. `slot` is the definition asking: while typing, only
+     * its latest requirements are searched, not every intermediate value.
+     */
+    private want(input: MarketInput, slot: string): void {
+        const key = marketKey(input);
         // Asked again for the same requirements (the lens is re-read): keep the timer, or it could never fire.
-        if (p?.inputs.some((i) => marketKey(i) === marketKey(input))) return;
-        if (p) clearTimeout(p.timer);
-        const inputs = [...(p?.inputs ?? []).filter((i) => marketKey(i) !== marketKey(input)), input].slice(-8);
-        const timer = setTimeout(() => {
-            this.pending.delete(key);
+        if (this.pending.get(slot) && marketKey(this.pending.get(slot)!) === key) return;
+        this.pending.set(slot, input);
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = setTimeout(() => {
+            this.timer = undefined;
+            const inputs = [...this.pending.values()];
+            this.pending.clear();
             for (const i of inputs) {
                 const e = this.entries.get(marketKey(i));
                 if (!e || this.isStale(e)) void this.search(i).catch(() => undefined);
             }
         }, DEBOUNCE_MS);
-        this.pending.set(key, { timer, inputs });
     }
 
     private search(input: MarketInput): Promise<OffersAnswer> {
@@ -130,7 +138,7 @@ export class MarketService implements vscode.Disposable {
     }
 
     dispose(): void {
-        for (const p of this.pending.values()) clearTimeout(p.timer);
+        if (this.timer) clearTimeout(this.timer);
         this.pending.clear();
         for (const d of this.disposables) d.dispose();
     }

@@ -18,7 +18,7 @@ function viewOf(market: MarketService, d: DeploymentSummary) {
     if ('unavailable' in input) {
         return { input: undefined, view: { kind: 'error', reason: input.unavailable } as MarketView };
     }
-    return { input, view: market.peek(input) };
+    return { input, view: market.peek(input, `${d.uri}#${d.range.start.line}`) };
 }
 
 /**
