@@ -78,7 +78,7 @@ export function snippetCodeActions(clientOf: () => BaseLanguageClient): Middlewa
                 if (!('edits' in change)) continue;
                 const edits = (change.edits as (TextEdit | SnippetTextEdit)[]).map((e) =>
                     isSnippet(e)
-                        ? new vscode.SnippetTextEdit(p2c.asRange(e.range), new vscode.SnippetString(e.snippet.value))
+                        ? asSnippetEdit(p2c.asRange(e.range), e.snippet.value)
                         : new vscode.TextEdit(p2c.asRange(e.range), e.newText),
                 );
                 edit.set(p2c.asUri(change.textDocument.uri), edits);
@@ -87,4 +87,12 @@ export function snippetCodeActions(clientOf: () => BaseLanguageClient): Middlewa
             return action;
         });
     };
+}
+
+/** A snippet edit inserted as written: the server indents every line itself, as in the plain edit. */
+function asSnippetEdit(range: vscode.Range, snippet: string): vscode.SnippetTextEdit {
+    const edit = new vscode.SnippetTextEdit(range, new vscode.SnippetString(snippet));
+    // VS Code >= 1.92 (our types are 1.91's): without it, lines after the first get the line's indentation again.
+    (edit as { keepWhitespace?: boolean }).keepWhitespace = true;
+    return edit;
 }
