@@ -241,7 +241,7 @@ suite('Machines and prices, versions (trusted)', function () {
                 const n = node();
                 const v = n && api.tree.getChildren(n).find((c) => c.kind === 'versions');
                 const d = v && String(api.tree.getTreeItem(v).description);
-                return d === '2 versions · current v2 (healthy)' ? v : undefined;
+                return d === '2 · current v2' ? v : undefined;
             },
             60_000,
             250,
@@ -249,11 +249,14 @@ suite('Machines and prices, versions (trusted)', function () {
         assert.equal(label(api.tree.getTreeItem(versions)), 'Versions');
         const rows = api.tree.getChildren(versions).map((r) => api.tree.getTreeItem(r));
         assert.equal(rows.length, 2);
-        assert.match(label(rows[0]!), /^v2 · created (just now|\d+ s ago)$/);
-        assert.match(String(rows[0]!.description), /^current · last healthy · [0-9a-f]{8} · uploaded$/);
-        assert.match(label(rows[1]!), /^v1 · created/);
-        assert.match(String(rows[1]!.description), /^[0-9a-f]{8} · uploaded$/, 'the older one has no mark');
+        assert.match(label(rows[0]!), /^v2 · (just now|\d+ s ago)$/);
+        assert.match(String(rows[0]!.description), /^current · [0-9a-f]{7}$/);
+        assert.equal((rows[0]!.iconPath as vscode.ThemeIcon).id, 'pass-filled', 'current and healthy');
+        assert.match(label(rows[1]!), /^v1 · /);
+        assert.match(String(rows[1]!.description), /^[0-9a-f]{7}$/, 'the older one has no mark');
+        assert.equal((rows[1]!.iconPath as vscode.ThemeIcon).id, 'git-commit');
         assert.match(String((rows[0]!.tooltip as vscode.MarkdownString).value), /Current and healthy/);
+        assert.match(String(api.tree.getTreeItem(versions).tooltip), /^2 versions, current v2 \(healthy\)\./);
         // The view renders the new root row a moment after it is shown: retry the reveal (for the screenshot only).
         await vscode.commands.executeCommand('workbench.view.extension.vastDeployments');
         await until(

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { TreeNode } from './nodes';
-import { versionRowWords, versionsGroupDescription } from './versionWords';
+import { versionRowWords, versionsGroupDescription, versionsGroupTooltip } from './versionWords';
 
 type VersionNode = Extract<TreeNode, { kind: 'versions' } | { kind: 'version' }>;
 
@@ -49,7 +49,7 @@ export function versionTreeItem(element: VersionNode): vscode.TreeItem {
         item.id = element.id;
         item.description = versionsGroupDescription(element.view);
         item.iconPath = new vscode.ThemeIcon('versions');
-        item.tooltip = 'The versions of the deployed code (GET /api/v0/deployment/{id}/versions/), newest first';
+        item.tooltip = versionsGroupTooltip(element.view);
         item.contextValue = 'versions';
         return item;
     }

@@ -4,6 +4,7 @@
  */
 import type { DeploymentVersions, VersionRow } from '../../pipeline/run/versions';
 import { plural } from '../util';
+import { DESCRIPTION_BUDGET } from './treeModel';
 import { uptimeWords } from './words';
 
 /** The versions of one deployment as the tree knows them now. */
@@ -36,7 +37,17 @@ export function versionName(v: Pick<VersionRow, 'number' | 'id'>): string {
 }
 
 export function shortHash(hash: string | undefined): string | undefined {
-    return hash?.slice(0, 8);
+    return hash?.slice(0, 7);
+}
+
+/** Parts in order of importance, as many as read whole in the sidebar (the tooltip has them all). */
+function fit(parts: string[]): string {
+    let out = '';
+    for (const p of parts) {
+        const next = out ? `${out} · ${p}` : p;
+        if (next.length <= DESCRIPTION_BUDGET) out = next;
+    }
+    return out;
 }
 
 function createdWords(at: number | undefined, nowMs: number): string | undefined {
@@ -45,14 +56,24 @@ function createdWords(at: number | undefined, nowMs: number): string | undefined
     return age === undefined ? undefined : age === '0 s' ? 'just now' : `${age} ago`;
 }
 
-/** One version row. */
+/**
+ * One version row: "v2 · 3 min ago", then what fits the sidebar of: the mark ("current" — the green icon says it is
+ * healthy —, "current, not healthy", "last healthy"), an unusual package state, the short hash.
+ */
 export function versionRowWords(v: VersionRow, data: DeploymentVersions, nowMs = Date.now()): RowWords {
     const created = createdWords(v.createdAt, nowMs);
-    const label = [versionName(v), created ? `created ${created}` : ''].filter(Boolean).join(' · ');
-    const marks = [v.current ? 'current' : '', v.lastHealthy ? 'last healthy' : ''].filter(Boolean);
-    const state = v.state ? (STATES[v.state] ?? v.state.replace(/_/g, ' ')) : undefined;
-    const description = [...marks, shortHash(v.hash) ?? '', state ?? ''].filter(Boolean).join(' · ');
+    const label = [versionName(v), created ?? ''].filter(Boolean).join(' · ');
     const healthyRow = data.versions.find((x) => x.lastHealthy);
+    const mark = v.current
+        ? v.lastHealthy || !healthyRow
+            ? 'current'
+            : 'current, not healthy'
+        : v.lastHealthy
+          ? 'last healthy'
+          : '';
+    const state = v.state ? (STATES[v.state] ?? v.state.replace(/_/g, ' ')) : undefined;
+    const unusual = v.state && v.state !== 'uploaded' ? (state ?? '') : '';
+    const description = fit([mark, unusual, shortHash(v.hash) ?? ''].filter(Boolean));
     const lines = [
         `**Version ${versionName(v).replace(/^v/, '')}** (id ${v.id})${v.label ? `, label "${v.label}"` : ''}`,
     ];
@@ -82,17 +103,30 @@ export function versionRowWords(v: VersionRow, data: DeploymentVersions, nowMs =
     return { label, description, tooltip: lines.join('\n\n'), icon };
 }
 
-/** The "Versions" group: how many, which is current, and the last healthy one when it is another. */
+/**
+ * The "Versions" group in the sidebar: how many and the current one, or that the current one is not healthy (a
+ * rollout that may have failed). `versionsGroupTooltip` says it all.
+ */
 export function versionsGroupDescription(view: VersionsView): string {
     if (view.kind === 'loading') return 'loading…';
-    if (view.kind === 'error') return `unavailable: ${view.reason}`;
+    if (view.kind === 'error') return 'unavailable';
+    const { versions } = view.data;
+    const current = versions.find((v) => v.current);
+    const healthy = versions.find((v) => v.lastHealthy);
+    if (current && healthy && !current.lastHealthy) return `${versionName(current)} not healthy yet`;
+    return fit([String(versions.length), current ? `current ${versionName(current)}` : '']);
+}
+
+export function versionsGroupTooltip(view: VersionsView): string {
+    if (view.kind === 'loading') return 'Loading the versions…';
+    if (view.kind === 'error') return `Versions unavailable: ${view.reason}`;
     const { versions } = view.data;
     const current = versions.find((v) => v.current);
     const healthy = versions.find((v) => v.lastHealthy);
     const parts = [plural(versions.length, 'version')];
     if (current) parts.push(`current ${versionName(current)}${current.lastHealthy ? ' (healthy)' : ''}`);
     if (healthy && !healthy.current) parts.push(`last healthy ${versionName(healthy)}`);
-    return parts.join(' · ');
+    return `${parts.join(', ')}. GET /api/v0/deployment/{id}/versions/, newest first.`;
 }
 
 function formatBytes(n: number): string {
