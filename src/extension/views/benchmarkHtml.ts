@@ -250,6 +250,7 @@ h1 { font-size: 1.4em; font-weight: 600; margin-bottom: 2px; }
 .failures pre { margin: 0; white-space: pre-wrap; word-break: break-word; font-family: var(--vscode-editor-font-family); font-size: .9em; }
 table { border-collapse: collapse; margin: 8px 0 18px; font-variant-numeric: tabular-nums; }
 th, td { text-align: right; padding: 4px 12px; border-bottom: 1px solid var(--vscode-panel-border, #8883); }
+td { white-space: nowrap; } .failures td { white-space: normal; }
 th:first-child { text-align: left; }
 h2 { font-size: 1.05em; margin: 18px 0 6px; }
 .chart { width: 100%; height: auto; max-width: 760px; display: block; }

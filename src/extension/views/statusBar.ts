@@ -47,7 +47,7 @@ export class TargetStatusBar implements vscode.Disposable {
         this.item.text = text;
         const md = new vscode.MarkdownString(undefined, true);
         md.appendMarkdown(
-            `**Vast Deployments**: deploying to ${target === 'local' ? 'the local emulator (on this machine)' : 'Vast.ai'}\n\n`,
+            `**Vast Deployments**: deploys go to ${target === 'local' ? 'the local emulator (on this machine)' : 'Vast.ai'}\n\n`,
         );
         if (!vscode.workspace.isTrusted) md.appendMarkdown('Restricted mode: analysis only.\n\n');
         else if (reason) md.appendMarkdown(`Status unavailable: ${reason}\n\n`);
@@ -56,7 +56,7 @@ export class TargetStatusBar implements vscode.Disposable {
         this.item.tooltip = md;
         // Screen readers get sentences, not the tooltip's markdown or the icon names of the text.
         const spoken = [
-            `Vast Deployments: deploying to ${target === 'local' ? 'the local emulator' : 'Vast.ai'}.`,
+            `Vast Deployments: deploys go to ${target === 'local' ? 'the local emulator' : 'Vast.ai'}.`,
             !vscode.workspace.isTrusted
                 ? 'Restricted mode, analysis only.'
                 : reason

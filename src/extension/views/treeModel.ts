@@ -76,19 +76,32 @@ export function shortStatus(status: DeploymentStatus): string {
 }
 
 /**
+ * What fits on a deployment row (label and description, in characters) at the default sidebar width: checked on the
+ * suite's screenshots ("vscode-echo canary · not deployed" fits, "keyword-extractor staging · not deployed" did not).
+ */
+export const DEPLOYMENT_ROW_BUDGET = 34;
+
+/**
  * Description: `tag · status`, our words within DESCRIPTION_BUDGET. Errors in the file replace a status that says
- * nothing runs (the row's icon turns red); beside a deployed status they show when they fit. The tooltip has all.
+ * nothing runs (the row's icon turns red); beside a deployed status they show when they fit. "not deployed" gives
+ * way to a tag when the row would be cut off (the hollow icon and the tooltip still say it). The tooltip has all.
  */
 export function summaryDescription(d: DeploymentSummary, status: DeploymentStatus): string {
     const tag = d.tag && d.tag !== 'default' ? [d.tag] : [];
     if (d.name === undefined) return [...tag, 'dynamic name'].join(' · ');
     if (d.tag === undefined) return 'dynamic tag';
+    const words = statusWords(d, status);
+    const full = [...tag, words].filter(Boolean).join(' · ');
+    const tooLong = summaryLabel(d).length + 1 + full.length > DEPLOYMENT_ROW_BUDGET;
+    return tooLong && tag.length && status.state === 'notDeployed' && words === status.label ? tag.join('') : full;
+}
+
+function statusWords(d: DeploymentSummary, status: DeploymentStatus): string {
     const short = shortStatus(status);
     const errors = d.problems.errors > 0 ? plural(d.problems.errors, 'error') : '';
-    let words = short;
-    if (errors && !status.remote) words = errors;
-    else if (errors && `${short} · ${errors}`.length <= DESCRIPTION_BUDGET) words = `${short} · ${errors}`;
-    return [...tag, words].filter(Boolean).join(' · ');
+    if (errors && !status.remote) return errors;
+    if (errors && `${short} · ${errors}`.length <= DESCRIPTION_BUDGET) return `${short} · ${errors}`;
+    return short;
 }
 
 /** Markdown tooltip for a deployment. */

@@ -69,7 +69,10 @@ void describe('tree rows fit the default sidebar width', () => {
     void test('the words that matter stay in the description', () => {
         const s = (input: Parameters<typeof deriveStatus>[0]) => deriveStatus(input);
         assert.equal(summaryDescription(summary(), s({ loaded: true })), 'not deployed');
-        assert.equal(summaryDescription(summary({ tag: 'canary' }), s({ loaded: true })), 'canary · not deployed');
+        assert.equal(
+            summaryDescription(summary({ name: 'svc', tag: 'canary' }), s({ loaded: true })),
+            'canary · not deployed',
+        );
         const broken = summary({ problems: { errors: 1, warnings: 0, information: 0 } });
         assert.equal(summaryDescription(broken, s({ loaded: true })), '1 error');
         const ready = s({ loaded: true, remote, localHash: 'h1', workers: [w('IDLE')] });
@@ -80,6 +83,15 @@ void describe('tree rows fit the default sidebar width', () => {
         const stale = s({ loaded: true, remote, localHash: 'h2', workers: [w('IDLE')] });
         assert.equal(shortStatus(stale), 'out of date');
         assert.equal(summaryDescription(summary({ name: undefined }), ready), 'dynamic name');
+        // A long name with a tag: "not deployed" gives way (the hollow icon and the tooltip say it); a deployed
+        // status does not.
+        const long = summary({ name: 'keyword-extractor', tag: 'staging' });
+        assert.equal(summaryDescription(long, s({ loaded: true })), 'staging');
+        assert.equal(summaryDescription(long, ready), 'staging · ready · 1 worker');
+        assert.equal(
+            summaryDescription(summary({ name: 'vscode-echo', tag: 'canary' }), s({ loaded: true })),
+            'canary · not deployed',
+        );
     });
 
     void test('function, image and filter rows', () => {
