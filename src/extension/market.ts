@@ -18,8 +18,18 @@ const ERROR_FRESH_MS = 10_000;
 /** Typing changes the requirements on every keystroke: search only what stays put this long. */
 const DEBOUNCE_MS = 300;
 
+/** Rejects with the signal's reason when it aborts. */
+function aborted(signal: AbortSignal): Promise<never> {
+    return new Promise((_, reject) => {
+        const fail = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error('timed out'));
+        if (signal.aborted) fail();
+        else signal.addEventListener('abort', fail, { once: true });
+    });
+}
+
 type Entry =
-    | { kind: 'loading'; promise: Promise<OffersAnswer> }
+    /** `previous`: the answer being refreshed, still shown meanwhile. */
+    | { kind: 'loading'; promise: Promise<OffersAnswer>; previous?: OffersAnswer }
     | { kind: 'ok'; answer: OffersAnswer; at: number }
     | { kind: 'error'; reason: string; error: unknown; at: number };
 
@@ -59,9 +69,10 @@ export class MarketService implements vscode.Disposable {
     peek(input: MarketInput, slot = marketKey(input)): MarketView {
         const e = this.entries.get(marketKey(input));
         if (!e || this.isStale(e)) this.want(input, slot);
-        if (!e || e.kind === 'loading') return { kind: 'loading' };
-        if (e.kind === 'error') return { kind: 'error', reason: e.reason };
-        return { kind: 'ok', result: marketResult(e.answer, input.maxWorkers) };
+        const answer = e?.kind === 'ok' ? e.answer : e?.kind === 'loading' ? e.previous : undefined;
+        if (answer) return { kind: 'ok', result: marketResult(answer, input.maxWorkers) };
+        if (e?.kind === 'error') return { kind: 'error', reason: e.reason };
+        return { kind: 'loading' };
     }
 
     /**
@@ -115,11 +126,14 @@ export class MarketService implements vscode.Disposable {
     private search(input: MarketInput): Promise<OffersAnswer> {
         const key = marketKey(input);
         const generation = this.generation;
+        // One time limit for everything, starting the local emulator included: "searching…" always ends.
+        const signal = AbortSignal.timeout(SEARCH_TIMEOUT_MS);
         const promise = (async () => {
-            const conn = await this.connections.get();
-            return fetchOffers(conn.client, input, { signal: AbortSignal.timeout(SEARCH_TIMEOUT_MS) });
+            const conn = await Promise.race([this.connections.get(), aborted(signal)]);
+            return fetchOffers(conn.client, input, { signal });
         })();
-        this.entries.set(key, { kind: 'loading', promise });
+        const old = this.entries.get(key);
+        this.entries.set(key, { kind: 'loading', promise, previous: old?.kind === 'ok' ? old.answer : undefined });
         promise.then(
             (answer) => {
                 if (generation !== this.generation) return;
