@@ -63,7 +63,7 @@ class ImportEdits {
     ) {}
 
     /** `additionalTextEdits` for completing the query name `name` unqualified: its import, when missing. */
-    for(name: string): Pick<CompletionItem, 'additionalTextEdits' | 'detail'> {
+    for(name: string): Pick<CompletionItem, 'additionalTextEdits'> {
         this.lines ??= new LineIndex(this.text);
         const edit = queryImportEdit(this.analysis, name, this.lines);
         return edit ? { additionalTextEdits: [edit] } : {};

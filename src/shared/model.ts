@@ -182,8 +182,9 @@ export interface ImportInfo {
 
 /** Where an import of a `vastai.data.query` name goes (completion and quick fixes add one). */
 export interface ImportSite {
-    /** The first module-level `from vastai.data.query import a, b as c` (not `*`): its names as imported. */
-    queryImport?: { names: { name: string; range: Range }[] };
+    /** The first module-level `from vastai.data.query import a, b as c` (not `*`): its names as imported, and
+     * whether they are in parentheses (only then may a name go on a line of its own). */
+    queryImport?: { names: { name: string; range: Range }[]; parenthesized: boolean };
     /** The line (0-based) a new import statement goes on: after the last module-level import, else after the
      * module docstring or the comments that open the file. May equal the line count (append at the end). */
     newImportLine: number;

@@ -20,7 +20,7 @@ export function readImportSite(index: SourceIndex): ImportSite {
         site.newImportLine = stmt.endPosition.row + 1;
         if (!site.queryImport && stmt.type === 'import_from_statement') {
             const names = queryImportNames(stmt);
-            if (names) site.queryImport = { names };
+            if (names) site.queryImport = { names, parenthesized: stmt.children.some((c) => c?.type === '(') };
         }
     }
     if (site.newImportLine < 0) site.newImportLine = headerEnd(index);

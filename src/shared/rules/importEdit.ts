@@ -39,7 +39,10 @@ export function queryImportEdit(analysis: FileAnalysis, name: string, lines: Lin
           : undefined;
     const k = key ? items.findIndex((i) => key(i.name) > key(name)) : -1;
     // One name per line (a parenthesized list): the new one gets its own line, indented like the others.
-    const onePerLine = items.length > 1 && new Set(items.map((i) => i.range.start.line)).size === items.length;
+    const onePerLine =
+        site?.queryImport?.parenthesized === true &&
+        items.length > 1 &&
+        new Set(items.map((i) => i.range.start.line)).size === items.length;
     const indent = onePerLine ? lines.indentOf(last.range.start.line) : '';
     const next = items[k];
     if (next) {
