@@ -27,10 +27,18 @@ export function openDefinition(_state: ExtensionState) {
         const r = a.range;
         const range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
         const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(a.uri));
-        await vscode.window.showTextDocument(doc, {
-            selection: new vscode.Range(range.start, range.start),
-            preview: true,
-        });
+        try {
+            await vscode.window.showTextDocument(doc, {
+                selection: new vscode.Range(range.start, range.start),
+                preview: true,
+            });
+        } catch (err) {
+            // Clicking another row (or opening another file) before this one showed: what the user asked last wins.
+            if (/another editor opened in the meantime/i.test(String((err as Error)?.message))) {
+                return { ok: true, message: 'Another editor opened first' };
+            }
+            throw err;
+        }
         return { ok: true, message: `Opened ${vscode.workspace.asRelativePath(doc.uri)}:${r.start.line + 1}` };
     };
 }
