@@ -24,6 +24,8 @@ Options:
   --no-sandbox      run workers without bubblewrap (they can then read what you can read)
   --no-warm-worker  start each worker's Python cold (by default one process waits with its imports done)
   --max-workers N   at most N workers per deployment (default: 2)
+  --max-workers-total N
+                    at most N workers of all deployments together (default: 8)
   -h, --help        show this help
 `;
 
@@ -99,6 +101,12 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions & { help?: bo
                 const n = Number(value());
                 if (!Number.isInteger(n) || n < 0) throw new UsageError('--max-workers must be an integer >= 0');
                 o.maxWorkers = n;
+                break;
+            }
+            case '--max-workers-total': {
+                const n = Number(value());
+                if (!Number.isInteger(n) || n < 1) throw new UsageError('--max-workers-total must be an integer >= 1');
+                o.maxWorkersTotal = n;
                 break;
             }
             case '-h':

@@ -35,6 +35,8 @@ export interface EmulatorOptions {
     allowWorkers?: boolean;
     /** Local cap on workers per deployment (default 2). */
     maxWorkers?: number;
+    /** Local cap on workers of all deployments together (default 8). */
+    maxWorkersTotal?: number;
     /** Bearer token of the admin API (`/__emulator/...`); generated when not given. */
     adminToken?: string;
     /** Time budget for reading one upload (default: 30 s + 1 s per 10 MB); beyond it the upload is refused. */
@@ -155,6 +157,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         workRoot,
         allowScripts: options.allowScripts ?? false,
         cap: options.maxWorkers ?? 2,
+        totalCap: options.maxWorkersTotal ?? 8,
         warmSpare: options.warmWorker !== false,
         baseUrl: () => late.core?.baseUrl ?? '',
         store,

@@ -54,7 +54,10 @@ export interface WorkerOptions {
     sdkPath?: string;
     workRoot: string;
     allowScripts: boolean;
+    /** Workers per deployment. */
     cap: number;
+    /** Workers of all deployments together (a burst of deployments must not exhaust the machine). */
+    totalCap: number;
     baseUrl: () => string;
     store: Store;
     /** Keep one worker process started ahead, its imports done (default on). */
@@ -90,6 +93,8 @@ export class WorkerManager {
     private spare: WorkerProcess | undefined;
     private spareFailures = 0;
     private spareNote = '';
+    /** Endpoints told that the emulator-wide cap holds their worker back (said once until it fits again). */
+    private readonly capped = new Set<number>();
 
     constructor(private readonly o: WorkerOptions) {
         fs.mkdirSync(o.workRoot, { recursive: true });
@@ -157,7 +162,7 @@ export class WorkerManager {
             running: live.length,
         });
         const current = live.filter((w) => w.versionId === version.id || w.state === 'IDLE');
-        for (let i = current.length; i < want; i++) this.spawn(dep, version.id);
+        for (let i = current.length; i < want && this.roomFor(dep); i++) this.spawn(dep, version.id);
         if (current.length > want) {
             const order = current.sort((a, b) => Number(a.state === 'IDLE') - Number(b.state === 'IDLE'));
             for (const w of order.slice(0, current.length - want)) this.stop(w, 'STOPPED', true);
@@ -192,8 +197,28 @@ export class WorkerManager {
         for (const w of old.slice(0, readyFresh)) this.stop(w, 'UPDATE_REBOOTING', true);
         const want = Math.max(old.length, 1);
         if (dep.current_version_id !== null) {
-            for (let i = fresh.length; i < Math.min(want, this.o.cap); i++) this.spawn(dep, dep.current_version_id);
+            for (let i = fresh.length; i < Math.min(want, this.o.cap) && this.roomFor(dep); i++) {
+                this.spawn(dep, dep.current_version_id);
+            }
         }
+    }
+
+    /** Whether one more worker fits under the emulator-wide cap; says once per deployment when it does not. */
+    private roomFor(dep: DeploymentRec): boolean {
+        const running = [...this.workers.values()].filter((w) => w.state !== 'STOPPED' && w.state !== 'ERROR').length;
+        if (running < this.o.totalCap) {
+            this.capped.delete(dep.endpoint_id);
+            return true;
+        }
+        if (!this.capped.has(dep.endpoint_id)) {
+            this.capped.add(dep.endpoint_id);
+            this.log(
+                dep.endpoint_id,
+                `[emulator] no worker started: the emulator already runs ${running} workers, its limit for all ` +
+                    `deployments (--max-workers-total ${this.o.totalCap}). Tear down or stop another deployment.`,
+            );
+        }
+        return false;
     }
 
     /** Stops a deployment's workers; with `remove` their records go too. */

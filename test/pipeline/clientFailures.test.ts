@@ -1,8 +1,10 @@
 /** The client's failure handling: retries, backoff, timeouts, dropped connections, bad JSON, cancel, redaction. */
 import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import type { ApiError } from '../../src/pipeline/api';
 import { CancelledError } from '../../src/pipeline/api';
+import { WORKER_RESULT_MAX_BYTES } from '../../src/pipeline/api/client';
 import { KEY, testClient } from './helpers/client';
 import { json, TestServer, text } from './helpers/server';
 
@@ -133,6 +135,77 @@ void describe('API client: retries, timeouts, failures', () => {
                 }),
         });
         await assert.rejects(client.showDeployment(9, { signal: ctrl.signal }), CancelledError);
+    });
+});
+
+void describe('API client: bounded responses, unsendable keys', () => {
+    const srv = new TestServer();
+    before(() => srv.start());
+    after(() => srv.close());
+
+    void test('a response over the cap fails once, clearly, without reading it all (announced or streamed)', async () => {
+        let written = 0;
+        const endless = (announce: boolean) => (_req: unknown, res: ServerResponse) => {
+            res.writeHead(200, {
+                'content-type': 'application/json',
+                ...(announce ? { 'content-length': String(1 << 30) } : {}),
+            });
+            const chunk = Buffer.alloc(64 * 1024, 0x20);
+            const pump = () => {
+                while (!res.destroyed && written < 1 << 30) {
+                    written += chunk.length;
+                    if (!res.write(chunk)) return void res.once('drain', pump);
+                }
+            };
+            res.on('close', () => undefined);
+            pump();
+        };
+        for (const announce of [true, false]) {
+            written = 0;
+            const before = srv.requests.length;
+            srv.on('GET', '/api/v0/deployments/', endless(announce));
+            const { client } = testClient(srv.url, { maxResponseBytes: 1 << 20 });
+            await assert.rejects(client.listDeployments(), (e: ApiError) => {
+                assert.equal(e.kind, 'too-large');
+                assert.match(
+                    e.message,
+                    /^Failed to list deployments: the response is larger than 1 MiB; stopped reading it \[/,
+                );
+                return true;
+            });
+            assert.equal(srv.requests.length - before, 1, 'not retried');
+            assert.ok(written < 64 << 20, `the server got to write only ${written} bytes`);
+        }
+    });
+
+    void test('the default cap is 64 MiB for the API and 256 MiB for a function result', () => {
+        const { client } = testClient('http://127.0.0.1:1');
+        assert.equal(client.transport.maxResponseBytes, 64 << 20);
+        assert.equal(WORKER_RESULT_MAX_BYTES, 256 << 20);
+    });
+
+    void test('a key with a line break is refused before sending, once, without showing the key', async () => {
+        const before = srv.requests.length;
+        srv.on('GET', '/api/v0/deployments/', json(200, { deployments: [] }));
+        for (const [key, what] of [
+            [`${KEY}\n`, 'a line break'],
+            [`${KEY}\r\n`, 'a line break'],
+            [`${KEY}\u0000`, 'a control character'],
+        ] as const) {
+            const { client, sleeps, logs } = testClient(srv.url, { apiKey: key });
+            await assert.rejects(client.listDeployments(), (e: ApiError) => {
+                assert.equal(e.kind, 'bad-key');
+                assert.equal(
+                    e.message,
+                    `Failed to list deployments: the API key contains ${what} (check VAST_API_KEY or the key file: a key is one line of letters and digits)`,
+                );
+                assert.ok(!e.message.includes(KEY));
+                return true;
+            });
+            assert.deepEqual(sleeps, [], 'no retry');
+            assert.deepEqual(logs, []);
+        }
+        assert.equal(srv.requests.length, before, 'nothing was sent');
     });
 });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -92,22 +93,69 @@ void describe('deploy orchestration (loopback test server)', () => {
         assert.deepEqual(r.warnings, ['soft_update but no workergroup found for endpoint 9, skipping update_workers']);
     });
 
-    void test('a failed upload says the deployment is registered with the old code', async () => {
-        srv.on('PUT', '/api/v0/deployments/', put('soft_update', upload()));
-        srv.on('POST', '/s3', text(403, 'AccessDenied'));
-        const { client } = testClient(srv.url);
-        await assert.rejects(deploy(client, spec), (e: unknown) => {
-            assert.ok(e instanceof DeployError);
-            assert.equal(e.step, 'upload');
-            assert.equal(e.state, 'registered');
-            assert.equal(e.deploymentId, 7);
-            assert.equal(
-                e.message,
-                'Deploy failed at upload: S3 upload failed: HTTP 403 - AccessDenied\n' +
-                    'Registered but upload failed: deployment 7 exists with the old code; run deploy again.',
-            );
-            return true;
+    void test('a failed upload says what the deployment is left with, as the server tells it', async () => {
+        const cases: [string, ReturnType<typeof json>, string][] = [
+            ['an earlier version', json(200, { deployment: { id: 7, current_version_id: 3 } }), 'with the old code'],
+            [
+                'no version ever uploaded',
+                json(200, { deployment: { id: 7, current_version_id: null } }),
+                'without any code (no upload of it ever succeeded)',
+            ],
+            ['no answer', json(404, { error: 'not found' }), 'with its previous code, if an earlier upload succeeded'],
+        ];
+        for (const [what, record, left] of cases) {
+            srv.on('PUT', '/api/v0/deployments/', put('soft_update', upload()));
+            srv.on('POST', '/s3', text(403, 'AccessDenied'));
+            srv.on('GET', '/api/v0/deployment/7/', record);
+            const { client } = testClient(srv.url);
+            await assert.rejects(deploy(client, spec), (e: unknown) => {
+                assert.ok(e instanceof DeployError, what);
+                assert.equal(e.step, 'upload');
+                assert.equal(e.state, 'registered');
+                assert.equal(e.deploymentId, 7);
+                assert.equal(
+                    e.message,
+                    'Deploy failed at upload: S3 upload failed: HTTP 403 - AccessDenied\n' +
+                        `Registered but upload failed: deployment 7 exists ${left}; run deploy again.`,
+                    what,
+                );
+                return true;
+            });
+        }
+    });
+
+    void test('no progress is reported after deploy() rejected (an upload refused half way)', async () => {
+        // A package big enough that the refusal arrives while its body is still being sent.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-deploy-big-'));
+        fs.writeFileSync(
+            path.join(dir, 'app.py'),
+            fs
+                .readFileSync(path.join(compatCasesDir, 'basic', 'app.py'), 'utf8')
+                .replace(
+                    'image = app.image("vastai/base-image:@vastai-automatic-tag", storage=16)',
+                    'image = app.image("vastai/base-image:@vastai-automatic-tag", storage=16)\nimage.copy("weights.bin", "/models/weights.bin")',
+                ),
+        );
+        fs.writeFileSync(path.join(dir, 'weights.bin'), crypto.randomBytes(24 << 20));
+        const big = await loadDeployment(path.join(dir, 'app.py'));
+        srv.on('PUT', '/api/v0/deployments/', put('created', upload()));
+        srv.onRaw('POST', '/s3', (_req, res) => {
+            res.writeHead(403, { 'content-type': 'text/plain', connection: 'close' });
+            res.end('AccessDenied');
         });
+        const { client } = testClient(srv.url);
+        let rejected = false;
+        const late: DeployProgress[] = [];
+        await assert.rejects(
+            deploy(client, big, {
+                onProgress: (p) => {
+                    if (rejected) late.push(p);
+                },
+            }).finally(() => (rejected = true)),
+            DeployError,
+        );
+        await new Promise((r) => setTimeout(r, 300));
+        assert.deepEqual(late, []);
     });
 
     void test('a failed register leaves nothing changed; a dropped one is "unknown"', async () => {

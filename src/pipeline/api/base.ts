@@ -25,6 +25,8 @@ export interface ClientOptions {
     timeoutMs?: number;
     tries?: number;
     maxRetryAfterMs?: number;
+    /** The most one response may hold (default 64 MiB: API answers are small; a larger one is a broken server). */
+    maxResponseBytes?: number;
     /** Where the worker CA comes from (default `{webserver}/static/jvastai_root.cer`). */
     rootCertUrl?: string;
 }
@@ -64,6 +66,7 @@ export class ClientBase {
             timeoutMs: opts.timeoutMs ?? 30_000,
             tries: opts.tries ?? 5,
             maxRetryAfterMs: opts.maxRetryAfterMs ?? 60_000,
+            maxResponseBytes: opts.maxResponseBytes ?? 64 << 20,
         };
     }
 

@@ -12,6 +12,9 @@ import { trimSlash } from './urls';
 
 export { CLIENT_VERSION, type ClientOptions, type Req } from './base';
 
+/** The largest function result a call reads (JSON, bytes in base64): beyond it the call fails and says so. */
+export const WORKER_RESULT_MAX_BYTES = 256 << 20;
+
 export class VastClient extends DeploymentsClient {
     /** `GET /api/v0/endptjobs/{id}/` → `result` (holds the endpoint's own `api_key`, added to the scrub list). */
     async getEndpoint(endpointId: number, r: Req = {}): Promise<EndpointRecord> {
@@ -194,6 +197,8 @@ export class VastClient extends DeploymentsClient {
                 json: { auth_data: authData, session_id: null, payload: { kwargs } },
                 tries: 1,
                 timeoutMs: r.timeoutMs ?? 600_000,
+                // A function's result can be large (bytes, embeddings), not unbounded: it is held in memory whole.
+                maxResponseBytes: WORKER_RESULT_MAX_BYTES,
                 dispatcher,
                 signal: r.signal,
             });

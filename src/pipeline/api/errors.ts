@@ -18,7 +18,7 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
 }
 
 /** Why a request failed, as a value the UI can branch on. */
-export type ApiErrorKind = 'http' | 'transport' | 'timeout' | 'invalid-json' | 'protocol';
+export type ApiErrorKind = 'http' | 'transport' | 'timeout' | 'invalid-json' | 'protocol' | 'too-large' | 'bad-key';
 
 export interface ApiErrorInit {
     kind: ApiErrorKind;

@@ -43,6 +43,8 @@ export interface Transport {
     tries: number;
     /** Upper bound for a server's `Retry-After`, so a bad header cannot hang a deploy. */
     maxRetryAfterMs: number;
+    /** The most a response body may hold; beyond it the call fails without reading further. */
+    maxResponseBytes: number;
 }
 
 /** A body that is re-created for every attempt (streamed uploads). */
@@ -73,6 +75,8 @@ export interface CallOptions {
     httpMessage?: (status: number, text: string) => string;
     /** Parse the 2xx body as JSON (default true); false returns the text only. */
     parseJson?: boolean;
+    /** Overrides the transport's response size cap for this call. */
+    maxResponseBytes?: number;
 }
 
 export interface CallResult {
@@ -129,6 +133,37 @@ function describeTransportError(e: unknown): string {
     return code ? `${label} (${code}: ${msg})` : `${label}: ${msg}`;
 }
 
+/** Thrown by {@link readCapped}: the body is larger than the cap (it was not read further). */
+class ResponseTooLarge extends Error {
+    constructor(readonly limit: number) {
+        super(`the response is larger than ${formatBytes(limit)}; stopped reading it`);
+    }
+}
+
+function formatBytes(n: number): string {
+    return n >= 1 << 20 ? `${Math.round(n / (1 << 20))} MiB` : n >= 1024 ? `${Math.round(n / 1024)} KiB` : `${n} bytes`;
+}
+
+/** Reads a body up to `limit` bytes: a larger `content-length`, or more bytes than announced, stops at once. */
+async function readCapped(res: Dispatcher.ResponseData, limit: number): Promise<Buffer> {
+    const announced = Number(res.headers['content-length']);
+    if (Number.isFinite(announced) && announced > limit) {
+        res.body.destroy();
+        throw new ResponseTooLarge(limit);
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of res.body) {
+        total += (chunk as Buffer).length;
+        if (total > limit) {
+            res.body.destroy();
+            throw new ResponseTooLarge(limit);
+        }
+        chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks, total);
+}
+
 /** Runs one call with retries. Throws {@link ApiError} or {@link CancelledError}; every text is redacted. */
 export async function call(t: Transport, opts: CallOptions): Promise<CallResult> {
     const tries = Math.max(1, opts.tries ?? t.tries);
@@ -136,6 +171,15 @@ export async function call(t: Transport, opts: CallOptions): Promise<CallResult>
     const fullUrl = buildUrl(opts);
     const safeUrl = redact(fullUrl, t.secrets);
     const scrub = (s: string) => redact(s, t.secrets);
+    // A key with a line break (a key file's newline kept) cannot go in a header: say so once, never retry it.
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is looked for
+    if (opts.key !== undefined && /[\x00-\x1f\x7f]/.test(opts.key)) {
+        throw new ApiError({
+            kind: 'bad-key',
+            what: opts.what,
+            serverMessage: `the API key contains ${/[\r\n]/.test(opts.key) ? 'a line break' : 'a control character'} (check VAST_API_KEY or the key file: a key is one line of letters and digits)`,
+        });
+    }
     const headers: Record<string, string> = { 'user-agent': t.userAgent, accept: 'application/json' };
     if (opts.key !== undefined) headers.authorization = `Bearer ${opts.key}`;
     if (opts.json !== undefined) headers['content-type'] = 'application/json';
@@ -173,7 +217,7 @@ export async function call(t: Transport, opts: CallOptions): Promise<CallResult>
                 headersTimeout: timeoutMs > 0 ? timeoutMs : IDLE_TIMEOUT_MS,
                 bodyTimeout: timeoutMs > 0 ? timeoutMs : IDLE_TIMEOUT_MS,
             });
-            const bytes = Buffer.from(await res.body.arrayBuffer());
+            const bytes = await readCapped(res, opts.maxResponseBytes ?? t.maxResponseBytes);
             const text = bytes.toString('utf8');
             const status = res.statusCode;
             t.log?.(
@@ -217,6 +261,16 @@ export async function call(t: Transport, opts: CallOptions): Promise<CallResult>
         } catch (e) {
             if (e instanceof ApiError && (e === lastError || e.kind === 'invalid-json')) throw e;
             if (opts.signal?.aborted) throw new CancelledError(opts.what);
+            if (e instanceof ResponseTooLarge) {
+                // Asking again would download as much again: a size problem is not retried.
+                throw new ApiError({
+                    kind: 'too-large',
+                    what: opts.what,
+                    url: safeUrl,
+                    serverMessage: `${e.message} [${safeUrl}]`,
+                    attempts: attempt,
+                });
+            }
             const detail = timedOut ? `timed out after ${timeoutMs / 1000}s` : describeTransportError(e);
             t.log?.(scrub(`${opts.method} ${safeUrl} failed: ${detail} (try ${attempt}/${tries})`));
             lastError = new ApiError({

@@ -309,8 +309,13 @@ class Walker {
         try {
             lst = fs.lstatSync(abs);
             st = fs.statSync(abs);
-        } catch {
-            return this.problem('missing-source', `Source path does not exist: ${src}`, abs, range);
+        } catch (e) {
+            return this.problem(
+                'missing-source',
+                `Source path does not exist: ${src}${whyMissing(abs, e)}`,
+                abs,
+                range,
+            );
         }
         if (st.isDirectory()) {
             let self = dirEntry(abs, dst, lst);
@@ -334,9 +339,39 @@ class Walker {
                 this.hashOrder.push(e);
             }
         } else {
-            this.problem('missing-source', `Source path does not exist: ${src}`, abs, range);
+            // The SDK's words (os.path.isdir and isfile are both false), then what the path really is.
+            this.problem(
+                'missing-source',
+                `Source path does not exist: ${src} (${kindOf(st)}: only files and folders can be copied)`,
+                abs,
+                range,
+            );
         }
     }
+}
+
+function kindOf(st: fs.Stats): string {
+    if (st.isCharacterDevice()) return 'it is a character device';
+    if (st.isBlockDevice()) return 'it is a block device';
+    if (st.isFIFO()) return 'it is a named pipe';
+    if (st.isSocket()) return 'it is a socket';
+    return 'it is not a regular file';
+}
+
+/** Why a copy source cannot be read, after the SDK's "Source path does not exist" (which says it of all of them). */
+function whyMissing(abs: string, e: unknown): string {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return ' (a symbolic link loop)';
+    if (code === 'EACCES') return ' (permission denied)';
+    if (code === 'ENOTDIR') return ' (a part of the path is a file, not a folder)';
+    try {
+        if (fs.lstatSync(abs).isSymbolicLink()) {
+            return ` (a symbolic link to ${fs.readlinkSync(abs)}, which does not exist)`;
+        }
+    } catch {
+        // Nothing there at all: the SDK's words say it.
+    }
+    return '';
 }
 
 function dirEntry(p: string, arcname: string, st: fs.Stats): PlanEntry {

@@ -126,6 +126,22 @@ function registerState(e: unknown): [DeployState, string] {
     return ['unchanged', 'Nothing was changed on the server.'];
 }
 
+/**
+ * What a deployment holds after its upload failed: none on a create; on an update the server says whether a version
+ * was ever uploaded (a deployment whose first upload failed has none), asked once, briefly.
+ */
+async function codeLeftBehind(client: VastClient, id: number, action: string): Promise<string> {
+    if (action === 'created') return 'without any code';
+    try {
+        const rec = await client.showDeployment(id, { signal: AbortSignal.timeout(5000) });
+        if (rec.current_version_id === null) return 'without any code (no upload of it ever succeeded)';
+        if (typeof rec.current_version_id === 'number') return 'with the old code';
+    } catch {
+        // Unknown: say what may be.
+    }
+    return 'with its previous code, if an earlier upload succeeded';
+}
+
 /** Deploys one evaluated deployment. Throws {@link DeployError}. */
 export async function deploy(
     client: VastClient,
@@ -135,8 +151,12 @@ export async function deploy(
     const t0 = Date.now();
     const timings: DeployResult['timings'] = { total: 0 };
     const warnings: string[] = [];
-    const progress = (step: DeployStep, message: string, fraction?: number) =>
-        opts.onProgress?.({ step, message, fraction });
+    // Once deploy() has returned or thrown, nothing more is reported: an upload stream or a poll still winding down
+    // must not print a progress line after the final result or error.
+    let settled = false;
+    const progress = (step: DeployStep, message: string, fraction?: number) => {
+        if (!settled) opts.onProgress?.({ step, message, fraction });
+    };
     const timed = async <T>(step: DeployStep, fn: () => Promise<T>): Promise<T> => {
         const s = Date.now();
         try {
@@ -166,6 +186,7 @@ export async function deploy(
             }),
         );
     } catch (e) {
+        settled = true;
         throw new DeployError('package', 'unchanged', 'Nothing was sent; the deployment is unchanged.', e);
     }
     const removeTemp = () => {
@@ -208,7 +229,7 @@ export async function deploy(
                     ),
                 );
             } catch (e) {
-                const old = put.action === 'created' ? 'without any code' : 'with the old code';
+                const old = await codeLeftBehind(client, id, put.action);
                 throw new DeployError(
                     'upload',
                     'registered',
@@ -289,6 +310,7 @@ export async function deploy(
             timings,
         };
     } finally {
+        settled = true;
         removeTemp();
     }
 }

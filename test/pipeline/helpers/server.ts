@@ -46,12 +46,20 @@ export function hang(): Handler {
 export class TestServer {
     readonly requests: Recorded[] = [];
     private readonly routes = new Map<string, Handler[]>();
+    private readonly raw = new Map<string, (req: http.IncomingMessage, res: http.ServerResponse) => void>();
     private server?: http.Server;
     url = '';
 
     /** Queues handlers for `METHOD /path`; the last one answers every later request. */
     on(method: string, path: string, ...handlers: Handler[]): this {
         this.routes.set(`${method} ${path}`, handlers);
+        this.raw.delete(`${method} ${path}`);
+        return this;
+    }
+
+    /** Answers `METHOD /path` as soon as the request's headers arrive, before its body is read (an early refusal). */
+    onRaw(method: string, path: string, handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): this {
+        this.raw.set(`${method} ${path}`, handler);
         return this;
     }
 
@@ -62,6 +70,12 @@ export class TestServer {
 
     async start(): Promise<this> {
         this.server = http.createServer((req, res) => {
+            const early = this.raw.get(`${req.method ?? ''} ${new URL(req.url ?? '/', 'http://x').pathname}`);
+            if (early) {
+                early(req, res);
+                req.resume();
+                return;
+            }
             const chunks: Buffer[] = [];
             req.on('data', (c: Buffer) => chunks.push(c));
             req.on('end', () => {

@@ -63,6 +63,29 @@ void describe('planPackage', () => {
         await assert.rejects(buildPackage(spec), PackagePlanError);
     });
 
+    void test('what the SDK calls a missing source says what the path really is', async () => {
+        const file = project('odd-sources', [
+            ['/dev/null', './null'],
+            ['loop', './loop'],
+            ['dangling', './dangling'],
+            ['app.py/x', './x'],
+        ]);
+        const dir = path.dirname(file);
+        fs.symlinkSync('loop', path.join(dir, 'loop'));
+        fs.symlinkSync('gone.bin', path.join(dir, 'dangling'));
+        const r = planPackage(await specOf(file));
+        assert.ok(!r.ok);
+        assert.deepEqual(
+            r.problems.map((p) => p.message),
+            [
+                'Source path does not exist: /dev/null (it is a character device: only files and folders can be copied)',
+                'Source path does not exist: loop (a symbolic link loop)',
+                'Source path does not exist: dangling (a symbolic link to gone.bin, which does not exist)',
+                'Source path does not exist: app.py/x (a part of the path is a file, not a folder)',
+            ],
+        );
+    });
+
     void test('symlinks leaving the workspace are refused; inside ones are archived as links and hashed by content', async () => {
         const file = project('links', [['assets', './assets']]);
         const assets = path.join(path.dirname(file), 'assets');
