@@ -9,9 +9,16 @@ import time
 from . import rsa
 
 DEFAULT_WORKLOAD = 100.0
+# The most a request body may hold; it is read whole before the signature inside it can be checked. (The SDK's own
+# worker sets no limit; the built-in one protects the machine and answers 413.)
+MAX_BODY = 256 * 1024 * 1024
 AUTH_FIELDS = ("cost", "endpoint", "reqnum", "request_idx", "signature", "url")
 REASONS = {200: "OK", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed", 422: "Unprocessable Entity",
            429: "Too Many Requests", 500: "Internal Server Error"}
+
+
+class BodyTooLarge(Exception):
+    pass
 
 
 class Handler:
@@ -128,10 +135,15 @@ class WorkerServer:
                         if size == 0:
                             await reader.readline()
                             break
+                        if len(body) + size > MAX_BODY:
+                            raise BodyTooLarge()
                         body += await reader.readexactly(size)
                         await reader.readline()
                 else:
-                    body = await reader.readexactly(int(headers.get("content-length", "0") or 0))
+                    length = int(headers.get("content-length", "0") or 0)
+                    if length > MAX_BODY:
+                        raise BodyTooLarge()
+                    body = await reader.readexactly(length)
                 status, out = await self.handle(method, target, body)
                 if out is None:
                     raw, ctype = b"", None
@@ -148,6 +160,14 @@ class WorkerServer:
                 await writer.drain()
                 if close:
                     break
+        except BodyTooLarge:
+            msg = f"request body larger than {MAX_BODY // (1024 * 1024)} MiB".encode()
+            head = f"HTTP/1.1 413 Payload Too Large\r\nContent-Length: {len(msg)}\r\nConnection: close\r\n\r\n"
+            writer.write(head.encode("latin-1") + msg)
+            try:
+                await writer.drain()
+            except ConnectionError:
+                pass
         except (ConnectionError, asyncio.IncompleteReadError, ValueError):
             pass
         finally:

@@ -1,5 +1,9 @@
-/** The emulator-wide worker cap: a burst of deployments never starts more workers than `maxWorkersTotal`. */
+/**
+ * Limits that protect the machine: the emulator-wide worker cap (a burst of deployments never starts more workers
+ * than `maxWorkersTotal`), and the built-in worker's request body cap (checked before a byte of the body is read).
+ */
 import assert from 'node:assert/strict';
+import * as net from 'node:net';
 import { test } from 'node:test';
 import { startEmulator } from '../../src/emulator';
 import { call, deploy, packCase, waitFor } from './helpers';
@@ -29,6 +33,35 @@ void test('beyond maxWorkersTotal no worker starts, the log says why; one starts
             () => emu.workers().find((w) => w.endpointId === second.endpoint_id && w.state === 'IDLE'),
             30_000,
         );
+    } finally {
+        await emu.stop();
+    }
+});
+
+void test('the built-in worker answers 413 to a body over its cap at once, without reading it', async () => {
+    const emu = await startEmulator({ apiKeys: [K], worker: 'builtin', warmWorker: false });
+    try {
+        const put = await deploy(emu.url, K, packCase('basic'));
+        const w = await waitFor('a ready worker', () =>
+            emu.workers().find((x) => x.endpointId === put.endpoint_id && x.state === 'IDLE'),
+        );
+        const { hostname, port } = new URL(w.url!);
+        const answer = await new Promise<string>((resolve, reject) => {
+            const sock = net.connect(Number(port), hostname, () => {
+                // Announces 300 MiB and sends none of it: only an answer that does not wait for the body comes back.
+                sock.write(`POST /remote/square HTTP/1.1\r\nHost: x\r\nContent-Length: ${300 << 20}\r\n\r\n`);
+            });
+            let got = '';
+            sock.on('data', (d) => (got += d.toString()));
+            sock.on('close', () => resolve(got));
+            sock.on('error', reject);
+            setTimeout(() => {
+                sock.destroy();
+                resolve(got);
+            }, 5000);
+        });
+        assert.match(answer, /^HTTP\/1\.1 413 Payload Too Large\r\n/);
+        assert.match(answer, /request body larger than 256 MiB$/);
     } finally {
         await emu.stop();
     }
