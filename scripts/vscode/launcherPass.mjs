@@ -43,6 +43,42 @@ const tests = [
             if (!(await toast.isVisible())) throw new Error('the toast is not visible');
         },
     },
+    {
+        name: 'tree rows read whole at the default sidebar width: no description is cut off',
+        async run(page, log) {
+            await page.locator('.activitybar [aria-label^="Vast.ai"]').first().click({ timeout: 40_000 });
+            const rows = page.locator('.pane-body .monaco-list-row');
+            await rows.filter({ hasText: 'vscode-hello' }).first().waitFor({ timeout: 60_000 });
+            // Wait for the status (the descriptions say "not deployed" once it is known), then open every row.
+            await page
+                .locator('.pane-body .monaco-list-row', { hasText: 'not deployed' })
+                .first()
+                .waitFor({ timeout: 60_000 });
+            for (let pass = 0; pass < 3; pass++) {
+                const collapsed = page.locator('.pane-body .monaco-list-row[aria-expanded="false"]');
+                for (let i = (await collapsed.count()) - 1; i >= 0; i--) {
+                    await collapsed.nth(i).locator('.monaco-tl-twistie').click();
+                }
+                await page.waitForTimeout(800);
+            }
+            const seen = await rows.evaluateAll((els) =>
+                els.map((e) => {
+                    const box = e.querySelector('.monaco-icon-label-container');
+                    return {
+                        text: e.getAttribute('aria-label') ?? '',
+                        cut: box ? box.scrollWidth > box.clientWidth + 1 : false,
+                        width: e.getBoundingClientRect().width,
+                    };
+                }),
+            );
+            log(`sidebar ${Math.round(seen[0]?.width ?? 0)} px wide, ${seen.length} rows`);
+            await page.screenshot({ path: join(artifacts, 'launcher-tree-width.png') });
+            if (seen.length < 10)
+                throw new Error(`expected the deployments and their children: ${seen.map((r) => r.text).join('; ')}`);
+            const cut = seen.filter((r) => r.cut).map((r) => r.text);
+            if (cut.length) throw new Error(`cut off at the default width: ${cut.join('; ')}`);
+        },
+    },
 ];
 
 /** Runs every launcher test; resolves to the number of failures. */
