@@ -19,6 +19,8 @@ export interface Connection {
     keySource: string;
     /** Needed by the deploy pipeline (it sends it in `/update_workers/` bodies, as the SDK does). */
     apiKey: string;
+    /** The local target only: which worker the emulator runs (see LocalEmulator.workers). */
+    workers?: string;
     /** A new identity whenever the target, URLs or key change: caches keyed on it reset. */
     id: number;
 }
@@ -112,6 +114,7 @@ export class Connections implements vscode.Disposable {
                 autoscalerUrl: emu.url,
                 keySource: 'local emulator',
                 apiKey: emu.apiKey,
+                workers: emu.workers,
                 id: nextId++,
             };
         }
@@ -141,7 +144,9 @@ export class Connections implements vscode.Disposable {
                 const python = await resolvePythonPath(vscode.workspace.workspaceFolders?.[0]?.uri);
                 this.log.info(`Starting the local emulator (workers use ${python.path}, from ${python.source})`);
                 const emu = await this.startEmulator(python.path);
-                this.log.info(`Local emulator listening on ${emu.url}`);
+                this.log.info(
+                    `Local emulator listening on ${emu.url}; it runs ${emu.workers}; ${emu.notes.join('; ')}`,
+                );
                 return emu;
             })();
             this.emulator = p;

@@ -6,6 +6,10 @@ import { errorMessage } from './util';
 export interface LocalEmulator {
     url: string;
     apiKey: string;
+    /** Which worker runs deployments: "the SDK's worker (vastai ..., worker server 1.1.0)" or "the built-in worker (why)". */
+    workers: string;
+    /** Said once at start: isolation, and anything the user should know (no sandbox, why the built-in worker). */
+    notes: string[];
     stop(): Promise<void>;
 }
 
@@ -46,6 +50,11 @@ export async function startEmbeddedEmulator(
     return {
         url: handle.url,
         apiKey,
+        workers: handle.runtime.description,
+        notes: [
+            handle.runtime.sandbox ? 'workers are sandboxed (bubblewrap)' : 'workers are NOT sandboxed',
+            ...handle.runtime.notices,
+        ],
         stop: async () => {
             try {
                 await handle.stop();

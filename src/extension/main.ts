@@ -3,6 +3,7 @@ const moduleLoadedAt = performance.now();
 
 import type * as vscode from 'vscode';
 import { registerCallLens } from './callLens';
+import { registerFailureLens } from './failureLens';
 import { registerMarketLens } from './marketLens';
 import { registerCommands } from './commands/index';
 import { ExtensionState } from './state';
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): VastDeploymentsApi {
         s,
         ...registerCommands(s),
         registerCallLens(s.index),
+        registerFailureLens(s.index, s.status),
         registerMarketLens(s.index, s.market),
     );
     const views = registerViews(s);

@@ -10,7 +10,7 @@ import { heavy } from './lazy';
 import { connectionSettings, readSettings } from './settings';
 import { StatusService } from './status';
 import { vscodeUi, type Ui } from './ui';
-import { BenchmarkPanels, BenchmarkStore } from './views/benchmarkPanel';
+import { BenchmarkPanels, BenchmarkStore, type BenchmarkAction } from './views/benchmarkPanel';
 import type { BenchmarkRecord, RunningOperation } from './types';
 
 /**
@@ -40,7 +40,7 @@ export class ExtensionState implements vscode.Disposable {
     readonly running = new Map<string, RunningOperation>();
     private readonly disposables: vscode.Disposable[] = [];
     /** Set by the command layer: runs a command by id (used by webview buttons). */
-    onBenchmarkAction?: (action: 'runAgain' | 'showLogs', record: BenchmarkRecord) => void;
+    onBenchmarkAction?: (action: BenchmarkAction, record: BenchmarkRecord, errorIndex?: number) => void;
 
     constructor(readonly context: vscode.ExtensionContext) {
         this.log = vscode.window.createOutputChannel('Vast Deployments', { log: true });
@@ -57,7 +57,9 @@ export class ExtensionState implements vscode.Disposable {
         this.lensGate = new DeployLensGate(this.status);
         this.lensGate.refresh = () => this.index.refreshLenses();
         this.benchmarks = new BenchmarkStore(context.workspaceState);
-        this.panels = new BenchmarkPanels((action, record) => this.onBenchmarkAction?.(action, record));
+        this.panels = new BenchmarkPanels((action, record, errorIndex) =>
+            this.onBenchmarkAction?.(action, record, errorIndex),
+        );
         this.logs = new LogStreams(this.log);
         this.deployRecords = new DeployRecords(context.workspaceState);
         this.market = new MarketService(this.connections, this.log);

@@ -6,6 +6,7 @@ import { NoApiKeyError, UntrustedWorkspaceError } from './connection';
 import { delay, errorMessage, remoteKey, unreachableWhy } from './util';
 import { deriveStatus, summaryRemoteKey, workerKind } from './statusModel';
 import type { DeploymentStatus, RemoteDeployment, WorkerInfo } from './types';
+import { workerFailure, type WorkerFailure } from './workerFailure';
 
 /** Computes the local code hash of a definition (the packaging helper's hash-only path); undefined when it cannot. */
 export type LocalHasher = (d: DeploymentSummary, signal: AbortSignal) => Promise<string | undefined>;
@@ -39,6 +40,7 @@ function toWorker(w: WorkerRecord): WorkerInfo {
         curLoad: w.cur_load,
         reqsWorking: w.reqs_working,
         startedAt: typeof w.started_at === 'number' ? w.started_at : undefined,
+        statusMsg: typeof w.status_msg === 'string' && w.status_msg ? w.status_msg : undefined,
     };
 }
 
@@ -66,6 +68,8 @@ export class StatusService implements vscode.Disposable {
     readonly onDidChange = this.changed.event;
     /** Milliseconds of the last full poll, for the log and the suite. */
     lastPollMs = 0;
+    /** Which worker the local emulator runs (undefined on Vast.ai, or before the first poll). */
+    workerRuntime: string | undefined;
     polls = 0;
 
     constructor(
@@ -115,6 +119,11 @@ export class StatusService implements vscode.Disposable {
             unknownReason: this.unknownReason,
             loaded: this.loaded,
         });
+    }
+
+    /** Why the workers of `d` failed, mapped to its file; undefined unless they all failed. */
+    failureOf(d: DeploymentSummary): WorkerFailure | undefined {
+        return workerFailure(this.get(d), vscode.Uri.parse(d.uri).fsPath);
     }
 
     getRemote(r: RemoteDeployment): DeploymentStatus {
@@ -208,6 +217,7 @@ export class StatusService implements vscode.Disposable {
         }
         if (conn.id !== this.connectionId) {
             this.connectionId = conn.id;
+            this.workerRuntime = conn.workers;
             this.remotes.clear();
             this.workers.clear();
         }
@@ -404,5 +414,5 @@ function diffKeys(a: Map<string, RemoteDeployment>, b: Map<string, RemoteDeploym
 
 function sameWorkers(a: WorkerInfo[] | undefined, b: WorkerInfo[]): boolean {
     if (!a || a.length !== b.length) return false;
-    return a.every((w, i) => w.id === b[i]?.id && w.status === b[i]?.status);
+    return a.every((w, i) => w.id === b[i]?.id && w.status === b[i]?.status && w.statusMsg === b[i]?.statusMsg);
 }

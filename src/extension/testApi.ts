@@ -49,6 +49,10 @@ export interface VastDeploymentsApi {
     logLines(deploymentId: number | string): readonly string[];
     /** The local emulator this window started, if any (URL only; its key stays inside). */
     emulatorUrl(): Promise<string | undefined>;
+    /** Which worker the local emulator runs ("the SDK's worker (…)" or "the built-in worker (…)"), if started. */
+    emulatorWorkers(): Promise<string | undefined>;
+    /** The folder VS Code writes the extension's log ("Vast Deployments" output) into. */
+    logDir(): string;
     /** Operations running in this window (deploy, benchmark) and their current step. */
     operations(): { name: string; tag: string; kind: string; step: string }[];
     /** Cancels a running operation exactly as the progress notification's Cancel button does. */
@@ -93,6 +97,8 @@ export function createTestApi(state: ExtensionState, views: Views, activationMs:
         serveStatusText: () => serveStatus().text,
         logLines: (id) => state.logs.linesOf(id),
         emulatorUrl: async () => (await state.connections.runningEmulator())?.url,
+        emulatorWorkers: async () => (await state.connections.runningEmulator())?.workers,
+        logDir: () => state.context.logUri.fsPath,
         operations: () =>
             [...state.running].map(([key, op]) => {
                 const [name = '', tag = ''] = key.split('\u0000');

@@ -29,6 +29,8 @@ export interface WorkerInfo {
     reqsWorking?: number;
     /** Seconds since the epoch the worker started (when the service says). */
     startedAt?: number;
+    /** A failed worker's message: its exception and traceback, as the worker reported it (paths not mapped). */
+    statusMsg?: string;
 }
 
 export type DeployState =

@@ -20,6 +20,7 @@ export const CommandId = {
     serveLocally: 'vastDeployments.serveLocally',
     stopServing: 'vastDeployments.stopServing',
     showMachines: 'vastDeployments.showMachines',
+    openCallTraceback: 'vastDeployments.openCallTraceback',
 } as const;
 
 export type CommandIdValue = (typeof CommandId)[keyof typeof CommandId];

@@ -11,6 +11,8 @@ import { start, stop } from './lifecycle';
 import { openDefinition, refresh } from './navigation';
 import { newDeployment, openWalkthrough } from './newDeployment';
 import { showLogs } from './showLogs';
+import { openCallTraceback } from './callTraceback';
+import { callTracebackRef } from '../workerFailure';
 import { showMachines } from './machines';
 import { chooseTarget, openInConsole } from './target';
 import { tearDown } from './tearDown';
@@ -34,6 +36,7 @@ const TITLES: Record<CommandIdValue, string> = {
     [CommandId.serveLocally]: 'Serve locally',
     [CommandId.stopServing]: 'Stop serving',
     [CommandId.showMachines]: 'Machines and prices',
+    [CommandId.openCallTraceback]: 'Open traceback',
 };
 
 export function registerCommands(state: ExtensionState): vscode.Disposable[] {
@@ -57,8 +60,14 @@ export function registerCommands(state: ExtensionState): vscode.Disposable[] {
         [CommandId.newDeployment]: newDeployment(state),
         [CommandId.openWalkthrough]: openWalkthrough(),
         [CommandId.showMachines]: showMachines(state),
+        [CommandId.openCallTraceback]: openCallTraceback(state),
     };
-    state.onBenchmarkAction = (action, record) => {
+    state.onBenchmarkAction = (action, record, errorIndex) => {
+        if (action === 'openTraceback') {
+            const ref = callTracebackRef(record, errorIndex ?? 0);
+            if (ref) void vscode.commands.executeCommand(CommandId.openCallTraceback, ref);
+            return;
+        }
         const ref = { kind: 'remoteByName', name: record.name, tag: record.tag };
         void vscode.commands.executeCommand(action === 'runAgain' ? CommandId.benchmark : CommandId.showLogs, ref);
     };

@@ -46,7 +46,7 @@ export async function resolveSubject(
     purpose: string,
     includeRemote = false,
 ): Promise<Subject | undefined> {
-    // A worker row (or its "Workers" group): the deployment it belongs to.
+    // A worker row (its "Workers" group, a failure row): the deployment it belongs to.
     let node: unknown = arg;
     while (isChildNode(node)) node = node.parent;
     arg = node;
@@ -114,9 +114,9 @@ export async function resolveSubject(
     return picked?.subject;
 }
 
-function isChildNode(x: unknown): x is { kind: 'worker' | 'workers'; parent: unknown } {
+function isChildNode(x: unknown): x is { kind: 'worker' | 'workers' | 'failure'; parent: unknown } {
     const k = !!x && typeof x === 'object' ? (x as { kind?: unknown }).kind : undefined;
-    return k === 'worker' || k === 'workers';
+    return k === 'worker' || k === 'workers' || k === 'failure';
 }
 
 function failDynamic(d: DeploymentSummary): never {

@@ -190,12 +190,17 @@ function summaryRow(
 /** Longest error text shown in full; the log has the rest. */
 const ERROR_TEXT_MAX = 2000;
 
+/** The link beside error `i`: the extension opens where that call raised (the worker log's traceback). */
+function tracebackLink(i: number): string {
+    return `<a href="#" class="traceback" data-error="${i}" title="Open where it raised, from the worker log's traceback">traceback</a>`;
+}
+
 /** The breakdown when no call succeeded: each distinct failure with its count and text, instead of empty rows. */
 function failureTable(errorCounts: readonly { message: string; count: number }[], runs: number): string {
     const rows = errorCounts
-        .map((e) => {
+        .map((e, i) => {
             const text = e.message.length > ERROR_TEXT_MAX ? `${e.message.slice(0, ERROR_TEXT_MAX)}…` : e.message;
-            return `<tr><td class="count">${e.count}</td><td class="error"><pre>${esc(text)}</pre></td></tr>`;
+            return `<tr><td class="count">${e.count}</td><td class="error"><pre>${esc(text)}</pre>${tracebackLink(i)}</td></tr>`;
         })
         .join('');
     return `<p class="failed">All ${runs} calls failed: there is no latency to break down. What they failed with:</p>
@@ -221,7 +226,9 @@ export function renderBenchmarkHtml(
             : '';
     const allFailed = s.runs > 0 && s.ok === 0;
     const title = `${current.name}${current.tag !== 'default' ? ` (${current.tag})` : ''}`;
-    const errors = s.errorCounts.map((e) => `<li><code>${esc(e.message)}</code> × ${e.count}</li>`).join('');
+    const errors = s.errorCounts
+        .map((e, i) => `<li><code>${esc(e.message)}</code> × ${e.count} ${tracebackLink(i)}</li>`)
+        .join('');
     const when = new Date(current.at).toLocaleString();
     const prevNote = previous
         ? `Compared with the previous run (${esc(new Date(previous.at).toLocaleString())}, ${previous.stats.runs} calls on ${previous.target === 'local' ? 'the local emulator' : 'Vast.ai'}): dashed line, percentages.`
@@ -298,6 +305,9 @@ ${errors && !allFailed ? `<h2>Errors</h2><ul>${errors}</ul>` : ''}
 const vscode = acquireVsCodeApi();
 document.getElementById('again').addEventListener('click', () => vscode.postMessage({ type: 'runAgain' }));
 document.getElementById('logs').addEventListener('click', () => vscode.postMessage({ type: 'showLogs' }));
+for (const a of document.querySelectorAll('a.traceback')) {
+    a.addEventListener('click', (e) => { e.preventDefault(); vscode.postMessage({ type: 'openTraceback', error: Number(a.dataset.error) }); });
+}
 </script>
 </body>
 </html>`;

@@ -27,11 +27,16 @@ export class BenchmarkStore {
     }
 }
 
+/** What the view's buttons and links ask for. */
+export type BenchmarkAction = 'runAgain' | 'showLogs' | 'openTraceback';
+
 /** One webview per deployment, reused (and refreshed) by later runs. */
 export class BenchmarkPanels implements vscode.Disposable {
     private readonly panels = new Map<string, vscode.WebviewPanel>();
 
-    constructor(private readonly onAction: (action: 'runAgain' | 'showLogs', record: BenchmarkRecord) => void) {}
+    constructor(
+        private readonly onAction: (action: BenchmarkAction, record: BenchmarkRecord, errorIndex?: number) => void,
+    ) {}
 
     show(history: BenchmarkHistory): vscode.WebviewPanel | undefined {
         const rec = history.last;
@@ -50,9 +55,13 @@ export class BenchmarkPanels implements vscode.Disposable {
             const p = panel;
             this.panels.set(key, p);
             p.onDidDispose(() => this.panels.delete(key));
-            p.webview.onDidReceiveMessage((m: { type?: unknown }) => {
+            p.webview.onDidReceiveMessage((m: { type?: unknown; error?: unknown }) => {
                 const current = this.records.get(key);
                 if (current && (m.type === 'runAgain' || m.type === 'showLogs')) this.onAction(m.type, current);
+                // A link beside an error: which of the run's errors (an index into its errorCounts).
+                if (current && m.type === 'openTraceback' && Number.isInteger(m.error)) {
+                    this.onAction('openTraceback', current, m.error as number);
+                }
             });
         } else {
             panel.reveal(panel.viewColumn, false);

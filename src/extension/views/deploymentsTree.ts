@@ -161,12 +161,17 @@ export function childrenOf(element: TreeNode, status: StatusService, versions?: 
         case 'deployment': {
             const d = element.summary;
             const id = element.id;
-            const out: TreeNode[] = d.functions.map((fn) => ({
-                kind: 'function' as const,
-                id: `${id}/fn/${fn.name}@${fn.range.start.line}`,
-                parent: element,
-                fn,
-            }));
+            // Why its workers failed comes first: it is what the user needs to read.
+            const failure = status.failureOf(d);
+            const out: TreeNode[] = failure ? [{ kind: 'failure', id: `${id}/failure`, parent: element, failure }] : [];
+            out.push(
+                ...d.functions.map((fn) => ({
+                    kind: 'function' as const,
+                    id: `${id}/fn/${fn.name}@${fn.range.start.line}`,
+                    parent: element,
+                    fn,
+                })),
+            );
             if (d.functions.length === 0) {
                 out.push({
                     kind: 'message',

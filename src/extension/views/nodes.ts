@@ -2,6 +2,7 @@ import type { DeploymentSummary, FunctionSummary } from '../../shared/protocol';
 import type { DeploymentVersions, VersionRow } from '../../pipeline/run/versions';
 import type { RemoteDeployment, WorkerInfo } from '../types';
 import type { VersionsView } from './versionWords';
+import type { WorkerFailure } from '../workerFailure';
 
 /** Nodes of the two trees. Plain objects: commands receive them as their first argument from context menus. */
 export type TreeNode =
@@ -17,6 +18,7 @@ export type TreeNode =
     | { kind: 'versions'; id: string; parent: DeploymentNode; view: VersionsView }
     | { kind: 'version'; id: string; parent: TreeNode; row: VersionRow; data: DeploymentVersions }
     | { kind: 'message'; id: string; parent?: TreeNode; text: string; detail?: string; icon: string }
+    | { kind: 'failure'; id: string; parent: DeploymentNode; failure: WorkerFailure }
     | RemoteNode;
 
 export interface DeploymentNode {

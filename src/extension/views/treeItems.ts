@@ -23,6 +23,8 @@ import {
 } from './treeModel';
 import { workerKind } from '../statusModel';
 import { versionTreeItem } from './versionItems';
+import { failureMarkdown, failureOfWorker, failureRowLabel } from '../workerFailure';
+import type { WorkerInfo } from '../types';
 
 function icon(id: string, color?: string): vscode.ThemeIcon {
     return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
@@ -30,6 +32,12 @@ function icon(id: string, color?: string): vscode.ThemeIcon {
 
 function openCommand(uri: string, range: DeploymentRef['range'], title = 'Go to Definition'): vscode.Command {
     return { command: CommandId.openDefinition, title, arguments: [{ uri, range }] };
+}
+
+/** A failed worker's exception and traceback, mapped to the file of the deployment it belongs to. */
+function failedWorkerMarkdown(w: WorkerInfo, parent: TreeNode): string {
+    const d = parent.kind === 'workers' && parent.parent.kind === 'deployment' ? parent.parent.summary : undefined;
+    return failureMarkdown(failureOfWorker(w, d ? vscode.Uri.parse(d.uri).fsPath : ''));
 }
 
 /** The TreeItem for any node of either tree. */
@@ -51,7 +59,16 @@ export function treeItemFor(element: TreeNode, status: StatusService): vscode.Tr
             item.id = element.id;
             item.description = summaryDescription(d, s);
             const file = vscode.workspace.asRelativePath(vscode.Uri.parse(d.uri), false);
-            item.tooltip = new vscode.MarkdownString(summaryTooltip(d, s, file));
+            const failure = status.failureOf(d);
+            item.tooltip = new vscode.MarkdownString(
+                [
+                    summaryTooltip(d, s, file),
+                    failure ? failureMarkdown(failure) : '',
+                    s.remote && status.workerRuntime ? `Workers run ${status.workerRuntime}.` : '',
+                ]
+                    .filter(Boolean)
+                    .join('\n\n'),
+            );
             const ic =
                 d.problems.errors > 0 && s.state === 'notDeployed'
                     ? { id: 'error', color: 'list.errorForeground' }
@@ -204,6 +221,8 @@ export function treeItemFor(element: TreeNode, status: StatusService): vscode.Tr
                     `Runs ${version}.`,
                     uptime ? `Up for ${uptime}.` : '',
                     w.reqsWorking ? `${w.reqsWorking} requests in flight.` : '',
+                    status.workerRuntime ? `Runs ${status.workerRuntime}.` : '',
+                    kind === 'error' && w.statusMsg ? failedWorkerMarkdown(w, element.parent) : '',
                     'Right-click → Show Logs for its output.',
                 ]
                     .filter(Boolean)
@@ -224,6 +243,26 @@ export function treeItemFor(element: TreeNode, status: StatusService): vscode.Tr
         case 'versions':
         case 'version':
             return versionTreeItem(element);
+        case 'failure': {
+            const f = element.failure;
+            const item = new vscode.TreeItem(failureRowLabel(f), C.None);
+            item.id = element.id;
+            item.description = f.where ?? '';
+            item.iconPath = icon('error', 'list.errorForeground');
+            const md = new vscode.MarkdownString(failureMarkdown(f));
+            md.appendMarkdown('\n\nClick to open where it raised; Show Logs for the whole worker output.');
+            item.tooltip = md;
+            item.contextValue = 'workerFailure';
+            if (f.location) {
+                const line = Math.max(0, f.location.line - 1);
+                const range = { start: { line, character: 0 }, end: { line, character: 0 } };
+                item.command = openCommand(vscode.Uri.file(f.location.file).toString(), range, 'Open Where It Raised');
+            }
+            item.accessibilityInformation = {
+                label: `Worker failed: ${f.exception}${f.where ? ` at ${f.where}` : ''}`,
+            };
+            return item;
+        }
         case 'message': {
             const item = new vscode.TreeItem(element.text, C.None);
             item.id = element.id;

@@ -53,3 +53,13 @@ export function formatLocation(loc: SourceLocation, base?: string): string {
     const shown = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : loc.file;
     return `${shown}:${loc.line}`;
 }
+
+/** The `ExcClass: message` line that ends a traceback (the most useful single line). */
+export function lastExceptionLine(text: string): string | undefined {
+    const lines = text.split('\n').filter((l) => l.trim() !== '');
+    const tb = lines.findIndex((l) => l.startsWith('Traceback (most recent call last):'));
+    if (tb < 0) return undefined;
+    return [...lines].reverse().find((l) => EXCEPTION_LINE.test(l));
+}
+
+const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning)\b/;

@@ -6,7 +6,7 @@ import type { VastClient } from '../api/client';
 import { ApiError, CancelledError } from '../api/errors';
 import { isReadyWorkerStatus, type WorkerRecord } from '../api/types';
 import { isLoopbackUrl } from '../api/urls';
-import { deploymentBase, formatLocation, mapTraceback, type SourceLocation } from './traceback';
+import { deploymentBase, formatLocation, lastExceptionLine, mapTraceback, type SourceLocation } from './traceback';
 
 export interface WaitOptions {
     signal?: AbortSignal;
@@ -40,14 +40,6 @@ export class WorkerStartupError extends Error {
         super(`worker ${workerId} failed to start: ${exc}${location ? ` (${formatLocation(location, base)})` : ''}`);
         this.name = 'WorkerStartupError';
     }
-}
-
-/** The `ExcClass: message` line that ends a traceback (the most useful single line). */
-function lastExceptionLine(text: string): string | undefined {
-    const lines = text.split('\n').filter((l) => l.trim() !== '');
-    const tb = lines.findIndex((l) => l.startsWith('Traceback (most recent call last):'));
-    if (tb < 0) return undefined;
-    return [...lines].reverse().find((l) => /^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning)\b/.test(l));
 }
 
 function versionOf(w: WorkerRecord): number | undefined {
