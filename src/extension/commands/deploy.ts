@@ -354,5 +354,7 @@ async function runWithProgress(
         state.running.delete(key);
         state.status.setBusy(key, undefined);
         state.status.poke();
+        // With no view on screen nothing polls after this: one poll, so the lenses show how it ended (a failure).
+        void state.status.refresh();
     }
 }
