@@ -297,6 +297,9 @@ function readImageVariable(
             const used = methodCalledOn(id);
             if (!used) continue;
             const order = admit(flow, used.call, dep, `${variable}.${used.name.text}(...)`);
+            if (order && variable === first && compareOrder(order, startOrder) < 0) {
+                usedBeforeAssigned(dep, used.call, `${variable}.${used.name.text}(...)`, bindings, flow, order, image);
+            }
             if (!order || compareOrder(order, startOrder) <= 0 || (until && compareOrder(order, until) >= 0)) continue;
             const chain = chainedCalls(used.call, ctx);
             uses.push({ call: mark(methodCall(used.call, used.name, ctx), used.call), order });
@@ -310,6 +313,34 @@ function readImageVariable(
     }
     uses.sort((a, b) => compareOrder(a.order, b.order));
     image.calls.push(...uses.map((u) => u.call));
+}
+
+/**
+ * A call through the image's variable that runs before any assignment of that variable: Python raises NameError
+ * there and the SDK deploys nothing, so the deploy is refused (it must not quietly drop or reorder the call).
+ */
+function usedBeforeAssigned(
+    dep: DeploymentModel,
+    call: Node,
+    what: string,
+    assignments: Node[],
+    flow: Flow,
+    order: number[],
+    image: ImageModel,
+): void {
+    const earlier = assignments.some((id) => {
+        const r = flow.of(id);
+        return r.kind !== 'never' && compareOrder(r.kind === 'runs' ? r.order : [id.startIndex], order) < 0;
+    });
+    if (earlier) return;
+    dep.unfollowable ??= [];
+    dep.unfollowable.push({
+        message:
+            `${what} at line ${call.startPosition.row + 1}: it runs before the variable is assigned (line ` +
+            `${image.call.range.start.line + 1}), so Python raises NameError there and the SDK deploys nothing`,
+        range: rangeOf(call),
+        reasonRange: image.call.range,
+    });
 }
 
 /** `app.name = "x"` (and `tag`, `version_label`) after construction: the SDK reads the attribute at deploy time. */
