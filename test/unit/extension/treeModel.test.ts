@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { DeploymentSummary } from '../../../src/shared/protocol';
 import { contextValueFor, groupByFolder, searchTerms, unmatchedRemotes } from '../../../src/extension/views/treeModel';
@@ -7,6 +9,8 @@ import type { BenchmarkRecord, RemoteDeployment } from '../../../src/extension/t
 import { logLines, newLines } from '../../../src/shared/logLines';
 import { renderBenchmarkHtml } from '../../../src/extension/views/benchmarkHtml';
 import { benchmarkStats } from '../../../src/shared/benchmarkStats';
+import { CommandId } from '../../../src/shared/commands';
+import { repoRoot } from '../../helpers/paths';
 
 const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
 const summary = (name: string, folder: string, tag = 'default'): DeploymentSummary => ({
@@ -82,6 +86,33 @@ void describe('deriveStatus', () => {
         assert.equal(contextValueFor('deployment', ready), 'deployment ready deployed running');
         const stopped = deriveStatus({ loaded: true, remote: { ...remote, endpointState: 'stopped' } });
         assert.equal(contextValueFor('remoteDeployment', stopped), 'remoteDeployment stopped deployed stopped');
+    });
+    void test("the tree's menus offer Benchmark, Tear down and Show Logs only for what is deployed, Deploy always", () => {
+        const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+            contributes: { menus: Record<string, { command: string; when?: string }[]> };
+        };
+        const entries = manifest.contributes.menus['view/item/context']!;
+        const offered = (command: string, contextValue: string) =>
+            entries.some((m) => {
+                if (m.command !== command || !m.when) return false;
+                const view = /view == (\S+)/.exec(m.when)?.[1];
+                if (view !== undefined && view !== 'vastDeployments.deployments') return false;
+                const re = /viewItem =~ \/(.+)\/$/.exec(
+                    m.when.split(' && ').find((c) => c.startsWith('viewItem')) ?? '',
+                );
+                return re ? new RegExp(re[1]!).test(contextValue) : false;
+            });
+        const notDeployed = contextValueFor('deployment', deriveStatus({ loaded: true }));
+        const deployed = contextValueFor(
+            'deployment',
+            deriveStatus({ loaded: true, remote, workers: [{ id: 1, status: 'IDLE' }] }),
+        );
+        for (const command of [CommandId.benchmark, CommandId.tearDown, CommandId.showLogs]) {
+            assert.equal(offered(command, notDeployed), false, `${command} on a row that is not deployed`);
+            assert.equal(offered(command, deployed), true, `${command} on a deployed row`);
+        }
+        assert.equal(offered(CommandId.deploy, notDeployed), true);
+        assert.equal(offered(CommandId.deploy, deployed), true);
     });
 });
 
