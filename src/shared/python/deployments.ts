@@ -198,7 +198,13 @@ function readUse(id: Node, dep: DeploymentModel, index: SourceIndex, ctx: EvalCo
             const target = assignedTo(chain.top);
             if (target) image.variable = target.variable;
             // Several image() calls: the last one to run wins, as in the SDK.
-            if (!dep.image || compareOrder(callOrder.get(dep.image) ?? [], order) <= 0) dep.image = keep(image);
+            const previous = dep.image;
+            if (!previous || compareOrder(callOrder.get(previous) ?? [], order) <= 0) {
+                dep.image = keep(image);
+                if (previous) refuseUnevaluated(dep, previous);
+            } else {
+                refuseUnevaluated(dep, keep(image));
+            }
             imageTops.set(image, chain.top.endIndex);
             return;
         }
@@ -213,6 +219,47 @@ function readUse(id: Node, dep: DeploymentModel, index: SourceIndex, ctx: EvalCo
             return;
         default:
             dep.otherCalls.push(keep(call));
+    }
+}
+
+/** The first value in `v` the editor could not evaluate, looking inside containers. */
+function firstDynamic(v: PyValue): PyValue | undefined {
+    if (v.kind === 'dynamic') return v;
+    if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') {
+        for (const item of v.items) {
+            const d = firstDynamic(item);
+            if (d) return d;
+        }
+    }
+    if (v.kind === 'dict') {
+        for (const e of v.entries) {
+            const d = firstDynamic(e.key) ?? firstDynamic(e.value);
+            if (d) return d;
+        }
+    }
+    return undefined;
+}
+
+/**
+ * An image() call that a later one replaces still runs: Python evaluates its arguments (and its chained calls'),
+ * and one it cannot evaluate (an undefined name...) may raise before anything is sent. The editor cannot tell, so
+ * the deploy is refused rather than send the later image as if the earlier call could not fail.
+ */
+function refuseUnevaluated(dep: DeploymentModel, replaced: ImageModel): void {
+    for (const c of [replaced.call, ...replaced.calls]) {
+        for (const a of c.args) {
+            const d = firstDynamic(a.value);
+            if (!d || d.kind !== 'dynamic') continue;
+            dep.unfollowable ??= [];
+            dep.unfollowable.push({
+                message:
+                    `the replaced app.image(...) at line ${replaced.call.range.start.line + 1}: Python still evaluates ` +
+                    `\`${d.text.slice(0, 60)}\` there (it may raise), which the editor cannot evaluate`,
+                range: d.range,
+                reasonRange: replaced.call.range,
+            });
+            return;
+        }
     }
 }
 
