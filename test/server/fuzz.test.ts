@@ -18,6 +18,7 @@ import { ListDeploymentsRequest } from '../../src/shared/protocol';
 import { compatCasesDir } from '../helpers/paths';
 import { BROKEN_APP, goodApp } from './helpers';
 import { LspClient } from './lspClient';
+import { seededRandom } from '../../src/shared/seededRandom';
 
 const SEED = Number(process.env.VAST_FUZZ_SEED ?? 20261127);
 const ITERATIONS = 300;
@@ -46,18 +47,6 @@ const GARBAGE = [
     'é',
     'ß',
 ];
-
-/** mulberry32: a tiny seeded PRNG. */
-function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 function corpus(): string[] {
     const out = [goodApp(), BROKEN_APP];
@@ -103,7 +92,7 @@ function randomPos(text: string, rnd: () => number): Position {
 }
 
 void test(`fuzz: the server answers every request on mutated files (seed ${SEED})`, async () => {
-    const rnd = prng(SEED);
+    const rnd = seededRandom(SEED);
     const files = corpus();
     const client = await LspClient.inProcess();
     const uri = 'file:///tmp/vast-lsp-fuzz/app.py';

@@ -5,6 +5,7 @@
  * computed each time, and the difference counts only when its 95 % interval leaves out zero. Extremes (min, max) are
  * single calls: they count only when the two runs do not overlap at all. Pure and deterministic (seeded), so a run shows the same verdict every time.
  */
+import { seededRandom } from '../../shared/seededRandom';
 
 export type Stat = 'min' | 'p50' | 'p95' | 'max' | 'mean';
 
@@ -42,18 +43,6 @@ function statOf(sorted: readonly number[], stat: Stat): number {
     }
 }
 
-/** mulberry32: a small seeded generator, so the verdict does not change between renders. */
-function random(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
 function resample(values: readonly number[], rnd: () => number): number[] {
     const out = new Array<number>(values.length);
     for (let i = 0; i < values.length; i++) out[i] = values[Math.floor(rnd() * values.length)]!;
@@ -77,7 +66,7 @@ export function noiseVerdicts(
         return out;
     }
     const apart = Math.min(...now) > Math.max(...before) || Math.max(...now) < Math.min(...before);
-    const rnd = random(now.length * 7919 + before.length);
+    const rnd = seededRandom(now.length * 7919 + before.length);
     const diffs = new Map<Stat, number[]>(stats.map((s) => [s, []]));
     for (let i = 0; i < RESAMPLES; i++) {
         const a = resample(now, rnd);
