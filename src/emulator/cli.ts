@@ -25,7 +25,7 @@ Options:
   --no-warm-worker  start each worker's Python cold (by default one process waits with its imports done)
   --max-workers N   at most N workers per deployment (default: 2)
   --max-workers-total N
-                    at most N workers of all deployments together (default: 8)
+                    at most N workers of all deployments together (default: 16)
   -h, --help        show this help
 `;
 

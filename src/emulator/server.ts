@@ -35,7 +35,7 @@ export interface EmulatorOptions {
     allowWorkers?: boolean;
     /** Local cap on workers per deployment (default 2). */
     maxWorkers?: number;
-    /** Local cap on workers of all deployments together (default 8). */
+    /** Local cap on workers of all deployments together (default 16). */
     maxWorkersTotal?: number;
     /** Bearer token of the admin API (`/__emulator/...`); generated when not given. */
     adminToken?: string;
@@ -157,7 +157,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         workRoot,
         allowScripts: options.allowScripts ?? false,
         cap: options.maxWorkers ?? 2,
-        totalCap: options.maxWorkersTotal ?? 8,
+        totalCap: options.maxWorkersTotal ?? 16,
         warmSpare: options.warmWorker !== false,
         baseUrl: () => late.core?.baseUrl ?? '',
         store,

@@ -10,7 +10,8 @@ const K2 = 'key-two';
 void describe('emulator: deploy and call every compat case', () => {
     let emu: EmulatorHandle;
     before(async () => {
-        emu = await startEmulator({ apiKeys: [K1, K2] });
+        // Every compat case stays deployed at once here: no emulator-wide cap (tested in workerLimits.test.ts).
+        emu = await startEmulator({ apiKeys: [K1, K2], maxWorkersTotal: 1000 });
     });
     after(async () => {
         await emu.stop();
