@@ -18,7 +18,8 @@ export class Publisher {
     private readonly published = new Map<string, { uri: string; sig: string }>();
     /** Key -> the file's URI and the signature of its deployment summaries (absent = no deployments). */
     private readonly summarySigs = new Map<string, { uri: string; sig: string }>();
-    private readonly timers = new Map<string, NodeJS.Timeout>();
+    /** Key -> cancels its pending re-diagnosis. */
+    private readonly timers = new Map<string, () => void>();
     private chain: Promise<void> = Promise.resolve();
     private disposed = false;
 
@@ -33,22 +34,25 @@ export class Publisher {
 
     /** Debounced re-diagnosis of an edited document; a newer edit cancels the pending one. */
     schedule(key: string): void {
-        const t = this.timers.get(key);
-        if (t) clearTimeout(t);
-        this.timers.set(
-            key,
-            setTimeout(() => {
-                this.timers.delete(key);
-                this.enqueue({ keys: [key], all: false });
-            }, this.delayMs),
-        );
+        this.timers.get(key)?.();
+        const run = () => {
+            this.timers.delete(key);
+            this.enqueue({ keys: [key], all: false });
+        };
+        // No debounce: the next turn of the event loop, after the edits already read (a zero timer waits >= 1 ms).
+        if (this.delayMs > 0) {
+            const timer = setTimeout(run, this.delayMs);
+            this.timers.set(key, () => clearTimeout(timer));
+        } else {
+            const immediate = setImmediate(run);
+            this.timers.set(key, () => clearImmediate(immediate));
+        }
     }
 
     /** Re-diagnoses now (index changes, configuration changes, open/close). */
     enqueue(change: IndexChange): void {
         for (const k of change.all ? [...this.timers.keys()] : change.keys) {
-            const t = this.timers.get(k);
-            if (t) clearTimeout(t);
+            this.timers.get(k)?.();
             this.timers.delete(k);
         }
         // Refreshes run one at a time, in order, so an older one never publishes over a newer one.
@@ -66,14 +70,13 @@ export class Publisher {
 
     /** Clears a closed document's diagnostics unless the index still holds the file. */
     forget(key: string): void {
-        const t = this.timers.get(key);
-        if (t) clearTimeout(t);
+        this.timers.get(key)?.();
         this.timers.delete(key);
     }
 
     dispose(): void {
         this.disposed = true;
-        for (const t of this.timers.values()) clearTimeout(t);
+        for (const cancel of this.timers.values()) cancel();
         this.timers.clear();
     }
 
