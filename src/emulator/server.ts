@@ -323,10 +323,21 @@ async function handle(core: EmulatorCore, raw: IncomingMessage, res: ServerRespo
     else send(res, reply);
 }
 
-function sendFile(res: ServerResponse, file: string): void {
+/** Streams a stored blob; a blob deleted while it is being sent is still sent whole (the descriptor holds it). */
+export function sendFile(res: ServerResponse, file: string): void {
     const stream = fs.createReadStream(file);
-    stream.once('open', () => {
-        res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': fs.statSync(file).size });
+    stream.once('open', (fd: number) => {
+        // The open descriptor, not the path: the blob may be deleted meanwhile (a teardown, a ttl, the emulator
+        // stopping), and what was opened is still whole.
+        let size: number;
+        try {
+            size = fs.fstatSync(fd).size;
+        } catch {
+            stream.destroy();
+            if (!res.headersSent) send(res, apiError(404, 'not_found', 'The stored file is gone'));
+            return;
+        }
+        res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': size });
         stream.pipe(res);
     });
     stream.once('error', () => {
