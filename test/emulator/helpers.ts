@@ -216,3 +216,28 @@ export function pidAlive(pid: number): boolean {
         return process.platform !== 'linux';
     }
 }
+
+/**
+ * Deploys `basic` with a `square` that raises KeyError("five") for x == 5, calls it with 5 and returns the endpoint's
+ * log once the traceback is in it. Both workers (built-in and the SDK's) run this scenario.
+ */
+export async function failedCallLogs(
+    base: string,
+    key: string,
+    logsOf: (endpointId: number) => string[],
+): Promise<string> {
+    const put = await deploy(
+        base,
+        key,
+        packCase('basic', (s) =>
+            s.replace('    return x * x', '    if x == 5:\n        raise KeyError("five")\n    return x * x'),
+        ),
+        { tag: 'call-raises' },
+    );
+    const r = await callRemote(base, key, put.endpoint_id, 'square', { x: 5 });
+    if (!r.json?.result?.err) throw new Error(`the call did not raise: ${JSON.stringify(r.json)}`);
+    return waitFor('the traceback', () => {
+        const l = logsOf(put.endpoint_id).join('\n');
+        return /KeyError: 'five'/.test(l) ? l : undefined;
+    });
+}

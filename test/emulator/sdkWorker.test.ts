@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator';
 import { sharedDir } from '../helpers/paths';
-import { call, callRemote, deploy, packCase, waitFor } from './helpers';
+import { call, callRemote, deploy, failedCallLogs, packCase, waitFor } from './helpers';
 
 const K = 'sdk-worker-key';
 export const SDK_PATH = path.join(sharedDir, 'oracle');
@@ -118,20 +118,7 @@ void describe('emulator: the SDK worker', () => {
     }
 
     void test('a failed call leaves its traceback in the worker log', async () => {
-        const put = await deploy(
-            emu.url,
-            K,
-            packCase('basic', (s) =>
-                s.replace('    return x * x', '    if x == 5:\n        raise KeyError("five")\n    return x * x'),
-            ),
-            { tag: 'call-raises' },
-        );
-        const r = await callRemote(emu.url, K, put.endpoint_id, 'square', { x: 5 });
-        assert.ok(r.json.result.err, JSON.stringify(r.json));
-        const logs = await waitFor('the traceback', () => {
-            const l = emu.logs(put.endpoint_id).join('\n');
-            return /KeyError: 'five'/.test(l) ? l : undefined;
-        });
+        const logs = await failedCallLogs(emu.url, K, (id) => emu.logs(id));
         assert.match(logs, /Error in remote function square:/);
         assert.match(logs, /File ".*deployment\.py", line 10, in square/);
     });
