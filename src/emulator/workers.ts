@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import type { DeploymentRec, Store } from './state';
 import { now } from './state';
 import { sandboxCommand, type PythonRuntime, type SandboxInfo } from './runtime';
+import { stopLeftovers } from './orphans';
 import { desiredWorkers, dockerEnv } from './scaling';
 
 export type WorkerState =
@@ -560,6 +561,9 @@ export class WorkerManager {
             for (const g of groups) killGroup(g, 'SIGKILL');
             await new Promise((r) => setTimeout(r, 25));
         }
+        // A sandboxed worker runs in its own session (bwrap --new-session), outside the group killed above, and
+        // dies with bwrap only a moment later: sweep whatever still names this emulator's worker folders.
+        await stopLeftovers(this.o.workRoot);
     }
 }
 
