@@ -235,4 +235,27 @@ void describe('adversarial: hostile uploads to the emulator', () => {
         // for 32 MB and for 192 MB alike, mostly the check's worker thread).
         assert.ok(grew < 100 * MB, `peak memory grew by ${Math.round(grew / MB)} MB for a 128 MB upload`);
     });
+
+    void test(
+        'a file of 2 GiB and more is accepted (it was refused with BadDigest at a 4.3 GB peak)',
+        { timeout: 180_000 },
+        async (t) => {
+            const emu = await startEmu(t);
+            const file = path.join(tmpDir(), 'huge.tar.gz');
+            const module = Buffer.from('print(1)\n');
+            const zeros = Buffer.alloc(MB);
+            // Zeros compress ~1000:1, so the upload is small while the unpacked file crosses Node's 2 GiB Buffer limit.
+            await makeTarGz(file, [
+                { name: './config.json', size: 2, chunk: () => Buffer.from('{}') },
+                { name: './deployment.py', size: module.length, chunk: () => module },
+                { name: './weights.bin', size: 2048 * MB + 5 * MB, chunk: (n) => zeros.subarray(0, n) },
+            ]);
+            const before = emu.peakRss();
+            const r = await within(150_000, putAndUpload(emu, file, { storage: 16 }), 'the 2 GiB upload');
+            assert.equal(r.status, 204, r.text);
+            const grew = emu.peakRss() - before;
+            t.diagnostic(`2 GiB file: emulator peak RSS +${Math.round(grew / MB)} MB`);
+            assert.ok(grew < 200 * MB, `peak memory grew by ${Math.round(grew / MB)} MB for a 2 GiB file`);
+        },
+    );
 });

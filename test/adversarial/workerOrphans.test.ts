@@ -1,6 +1,7 @@
 /**
- * Issue 12 item 5: no worker outlives a kill -9'd emulator, and a restart on the same state stops leftovers before
- * starting new workers beside them. Bounded: one deployment, every wait capped.
+ * Issue 12 items 5 and 6: no worker outlives a kill -9'd emulator, a restart on the same state stops leftovers before
+ * starting new workers beside them, and an upload the emulator acknowledged survives a kill -9 right after its 204.
+ * Bounded: one deployment per emulator, every wait capped.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -8,7 +9,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { startEmulator } from '../../src/emulator';
-import { call, deploy, packCase, pidAlive, tmpDir, waitFor } from '../emulator/helpers';
+import { call, deploy, packCase, pidAlive, tmpDir, upload, waitFor } from '../emulator/helpers';
 import { repoRoot } from '../helpers/paths';
 
 const KEY = 'orphan-key-0123456789abcdef';
@@ -101,6 +102,45 @@ void describe('adversarial: leftovers of a previous run are stopped at start', (
                 assert.match(emu.runtime.notices.join('\n'), /Stopped 1 leftover worker process/);
             } finally {
                 await emu.stop();
+            }
+        },
+    );
+});
+
+void describe('adversarial: kill -9 of the emulator right after it acknowledged an upload', () => {
+    void test(
+        'the deployment and its code are there after a restart (3 of 3 were lost before)',
+        { timeout: 60_000 },
+        async () => {
+            const packed = packCase('basic');
+            for (let attempt = 0; attempt < 3; attempt++) {
+                const state = tmpDir('ack-state-');
+                const first = await started(state, ['--max-workers', '0']);
+                const put = await call(first.url, KEY, 'PUT', '/api/v0/deployments/', packed.put);
+                assert.equal(put.status, 200, put.text);
+                const exited = new Promise((r) => first.child.once('exit', r));
+                const up = await upload(put.json.upload_url, put.json.upload_fields, packed.tar);
+                // Killed the moment the answer is read: whatever the emulator had not made durable by then is lost.
+                first.child.kill('SIGKILL');
+                assert.equal(up.status, 204, up.text);
+                await exited;
+                const second = await started(state, ['--max-workers', '0']);
+                try {
+                    const dl = await call(
+                        second.url,
+                        KEY,
+                        'GET',
+                        `/api/v0/deployment/${put.json.deployment_id}/download_url/`,
+                    );
+                    assert.equal(dl.status, 200, `attempt ${attempt + 1}: ${dl.text}`);
+                    const code = Buffer.from(await (await fetch(dl.json.download_url)).arrayBuffer());
+                    assert.ok(
+                        code.equals(packed.tar),
+                        `attempt ${attempt + 1}: the stored code differs from the upload`,
+                    );
+                } finally {
+                    second.child.kill('SIGKILL');
+                }
             }
         },
     );
