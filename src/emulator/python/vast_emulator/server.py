@@ -197,7 +197,8 @@ async def run_benchmark(handler, make_payload, runs, log, workload=None):
         ok = [p for p, r in zip(payloads, results) if _succeeded(r)]
         if not ok:
             raise BenchmarkFailed(
-                "No successful responses from benchmark: every call raised (see the traceback above in the worker log)"
+                f"No successful responses from benchmark: every call of run {run}/{runs} raised (see the traceback "
+                "above in the worker log)"
             )
         total = sum(workload(p) if workload else DEFAULT_WORKLOAD for p in ok)
         throughput = total / elapsed
