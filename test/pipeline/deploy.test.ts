@@ -248,8 +248,8 @@ void describe('deploy orchestration (loopback test server)', () => {
         });
         assert.deepEqual(statuses, [
             'Waiting for a ready worker: no workers yet',
-            'Waiting for a ready worker: 2 workers: 1 CREATING, 1 LOADING',
-            'Waiting for a ready worker: 2 workers: 1 LOADING, 1 idle',
+            'Waiting for a ready worker: 2 workers: 1 being created; 1 loading',
+            'Waiting for a ready worker: 2 workers: 1 loading; 1 ready, idle',
         ]);
         assert.equal(r.workers?.length, 2);
         assert.deepEqual(sleeps, [1000, 1000]);
@@ -264,7 +264,7 @@ void describe('deploy orchestration (loopback test server)', () => {
             (e: DeployError) => {
                 assert.equal(e.step, 'wait');
                 assert.equal(e.state, 'deployed');
-                assert.match(e.message, /no worker ready after \d+s \(1 worker: 1 LOADING\)/);
+                assert.match(e.message, /no worker ready after \d+s \(1 worker loading\)/);
                 return true;
             },
         );

@@ -3,32 +3,7 @@
  * (test/unit/extension/words.test.ts), so raw enums (`IDLE`, `ERROR`) and raw query strings never reach the user.
  */
 
-const WORKER_STATES: Record<string, string> = {
-    idle: 'ready, idle',
-    ready: 'ready',
-    running: 'ready, serving',
-    active: 'ready, serving',
-    creating: 'being created',
-    created: 'created',
-    pending: 'waiting for a machine',
-    starting: 'starting',
-    loading: 'loading',
-    model_loading: 'loading the model',
-    rebooting: 'rebooting',
-    updating: 'updating its code',
-    stopped: 'stopped',
-    stopping: 'stopping',
-    inactive: 'inactive',
-    destroying: 'being deleted',
-    error: 'failed',
-    unknown: 'state unknown',
-};
-
-/** A worker's state in words ("IDLE" → "ready, idle"). */
-export function workerStateWords(status: string): string {
-    const s = status.trim().toLowerCase();
-    return WORKER_STATES[s] ?? s.replace(/_/g, ' ');
-}
+export { workerStateWords } from '../../shared/workerStates';
 
 /** Terms the SDK adds to every query unless the code sets them: shown as defaults, not as the user's. */
 export const SDK_DEFAULT_TERMS = new Set(['verified=true', 'rentable=true', 'rented=false']);

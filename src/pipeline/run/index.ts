@@ -11,7 +11,8 @@ export {
     type DeployFileStep,
 } from './deploy';
 export { computePlan, type ServerPlan } from './plan';
-export { waitForReady, describeWorkers, WorkerStartupError, type WaitOptions } from './wait';
+export { waitForReady, WorkerStartupError, type WaitOptions } from './wait';
+export { describeWorkers } from '../../shared/workerStates';
 export { mapTraceback, formatLocation, userPathFor, type MappedTraceback, type SourceLocation } from './traceback';
 export { invoke, runBenchmark, type BenchmarkOptions, type BenchmarkResult, type BenchmarkSample } from './benchmark';
 export {

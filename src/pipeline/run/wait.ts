@@ -7,6 +7,7 @@ import { ApiError, CancelledError } from '../api/errors';
 import { isReadyWorkerStatus, type WorkerRecord } from '../api/types';
 import { isLoopbackUrl } from '../api/urls';
 import { deploymentBase, formatLocation, lastExceptionLine, mapTraceback, type SourceLocation } from './traceback';
+import { describeWorkers } from '../../shared/workerStates';
 
 export interface WaitOptions {
     signal?: AbortSignal;
@@ -48,17 +49,6 @@ function versionOf(w: WorkerRecord): number | undefined {
 }
 
 const isFailed = (w: WorkerRecord): boolean => (w.status ?? '').toLowerCase() === 'error';
-
-/** "3 workers: 1 IDLE, 2 LOADING" (or "no workers yet"). */
-export function describeWorkers(workers: WorkerRecord[]): string {
-    if (workers.length === 0) return 'no workers yet';
-    const counts = new Map<string, number>();
-    for (const w of workers) counts.set(w.status, (counts.get(w.status) ?? 0) + 1);
-    const parts = [...counts]
-        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-        .map(([s, n]) => `${n} ${s}`);
-    return `${workers.length} worker${workers.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
-}
 
 /** Polls `/get_endpoint_workers/` until one worker is ready. Resolves with the workers; rejects on timeout. */
 export async function waitForReady(
