@@ -153,6 +153,19 @@ function startServer(
     return { child, conn, waitDiagnostics };
 }
 
+/**
+ * Asks the server to shut down and exit, and waits (up to 5 s) for the process to end before killing it: a server run
+ * with `--cpu-prof` (VAST_BENCH_NODE_ARGS) writes its profile only when it exits by itself.
+ */
+async function stopServer(conn, child) {
+    const exited = new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+    await within(5000, conn.sendRequest('shutdown'), 'shutdown').catch(() => undefined);
+    await conn.sendNotification('exit').catch(() => undefined);
+    await within(5000, exited, 'exit').catch(() => undefined);
+    conn.dispose();
+    child.kill();
+}
+
 /** Peak resident set size of a process (Linux VmHWM), in MB. */
 function peakRssMb(pid) {
     const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -191,9 +204,7 @@ async function benchIndex(dir) {
     const totalMs = performance.now() - spawnAt;
     const cpu = cpuMs(child.pid) - cpu0;
     const rss = peakRssMb(child.pid);
-    await conn.sendRequest('shutdown');
-    await conn.sendNotification('exit');
-    conn.dispose();
+    await stopServer(conn, child);
     return { indexMs, totalMs, cpu, rss, deployments: list.length };
 }
 
@@ -262,9 +273,7 @@ async function benchRediagnose(dir) {
         diagnostics = p.diagnostics.length;
     }
     const cpuPerEdit = (cpuMs(child.pid) - cpu0) / EDITS;
-    await conn.sendRequest('shutdown');
-    await conn.sendNotification('exit');
-    conn.dispose();
+    await stopServer(conn, child);
     times.sort((a, b) => a - b);
     return {
         p50: q(times, 0.5),
@@ -352,12 +361,7 @@ async function benchVsRuff(dir, ruffExe) {
     } catch (err) {
         throw new Error(`${err.message}${ruffErr ? `\nruff's stderr (end):\n${ruffErr}` : ''}`);
     } finally {
-        for (const s of servers) {
-            await within(5000, s.conn.sendRequest('shutdown'), 'shutdown').catch(() => undefined);
-            await s.conn.sendNotification('exit').catch(() => undefined);
-            s.conn.dispose();
-            s.child.kill();
-        }
+        for (const s of servers) await stopServer(s.conn, s.child);
     }
 }
 

@@ -116,7 +116,7 @@ export class IncrementalDocument {
             return;
         }
         try {
-            this.doc.update(changes);
+            this.doc.update(changes, newText);
             // The LSP text is the truth: if the parsed copy ever differs (clamping rules, a change applied
             // differently), parse the full text again rather than analyse a document the user does not see.
             if (this.doc.text !== newText) {
