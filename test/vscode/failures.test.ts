@@ -99,9 +99,20 @@ suite('Worker failures where the user looks', function () {
     test('a worker failing on import: the lens and the tree say why at app.py:3, Show Logs from both; fixed, it is gone', async function () {
         this.timeout(240_000);
         await write('import not_a_real_module');
-        const failed = await run(CommandId.deploy, refOf(api, NAME));
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        // The error toast's first action takes the user to their own line.
+        ui.notifyAnswer = (p) => p.actions.find((a) => a.startsWith('Go to'));
+        const failed = await run(CommandId.deploy, refOf(api, NAME)).finally(() => {
+            ui.notifyAnswer = () => undefined;
+        });
         assert.equal(failed.ok, false, failed.message);
         assert.match(failed.message, /ModuleNotFoundError/);
+        assert.deepEqual(ui.last('notify')?.actions, ['Go to app.py:3', 'Show Worker Log']);
+        const atImport = await until('app.py open at the import', () => {
+            const e = vscode.window.activeTextEditor;
+            return e?.document.uri.fsPath === file.fsPath && e.selection.active.line === 2 ? e : undefined;
+        });
+        assert.ok(atImport);
         await until('the deployment in error', async () => {
             await api.refreshStatus();
             return api.status(NAME)?.state === 'error';

@@ -68,6 +68,8 @@ export class ScriptedUi implements Ui {
     readonly prompts: Prompt[] = [];
     /** Answer for the next confirm; default: its first action. `null` = Cancel. */
     confirmAnswer: (p: Prompt) => string | undefined = (p) => p.actions[0];
+    /** What the user clicks on a notification; default: nothing (dismissed). */
+    notifyAnswer: (p: Prompt) => string | undefined = () => undefined;
 
     async confirm(message: string, detail: string, ...actions: string[]): Promise<string | undefined> {
         const p: Prompt = { kind: 'confirm', message, detail, actions };
@@ -79,8 +81,9 @@ export class ScriptedUi implements Ui {
         message: string,
         ...actions: string[]
     ): Promise<string | undefined> {
-        this.prompts.push({ kind: 'notify', message: `[${kind}] ${message}`, actions });
-        return undefined;
+        const p: Prompt = { kind: 'notify', message: `[${kind}] ${message}`, actions };
+        this.prompts.push(p);
+        return this.notifyAnswer(p);
     }
     async input(options: vscode.InputBoxOptions): Promise<string | undefined> {
         this.prompts.push({ kind: 'input', message: options.prompt ?? '', actions: [] });

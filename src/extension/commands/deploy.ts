@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { deploy as runDeploy, DeployError, type DeployProgress, type DeployStep } from '../../pipeline/run/deploy';
+import { WorkerStartupError } from '../../pipeline/run/wait';
 import { CommandId } from '../../shared/commands';
 import { computePlan } from '../../pipeline/run/plan';
 import type { Target } from '../../shared/settings';
@@ -24,6 +25,7 @@ import type { ExtensionState } from '../state';
 import type { CommandResult, RunningOperation } from '../types';
 import { displayName, errorMessage, plural, redact, remoteKey } from '../util';
 import { ensureIndex, resolveSubject } from './resolve';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Share of the progress bar per step. */
@@ -325,7 +327,7 @@ async function runWithProgress(
         if (err.cancelled || abort.signal.aborted) {
             const message = `Deploy of "${label}" cancelled during ${STEP_LABELS[err.step].toLowerCase()}. ${err.stateMessage}`;
             state.log.warn(message);
-            void state.ui.notify('warning', message, 'Show Log').then((a) => a && state.log.show());
+            void state.ui.notify('warning', message, 'Show Output').then((a) => a && state.log.show());
             return {
                 ok: false,
                 cancelled: true,
@@ -339,9 +341,21 @@ async function runWithProgress(
         if (status === 401 || status === 403) throw err.cause;
         const message = `Deploy of "${label}" failed at ${STEP_LABELS[err.step].toLowerCase()}: ${cause}. ${err.stateMessage}`;
         state.log.error(message);
-        void state.ui.notify('error', message, 'Show Log', 'Show Logs').then((a) => {
-            if (a === 'Show Log') state.log.show();
-            if (a === 'Show Logs') {
+        // Where the user looks next: their own line when a worker's traceback maps to it, then the worker's log
+        // (once a deployment exists, it has one), then our own output.
+        const loc = err.cause instanceof WorkerStartupError ? err.cause.location : undefined;
+        const goTo = loc ? `Go to ${path.basename(loc.file)}:${loc.line}` : undefined;
+        const workerLog = err.deploymentId !== undefined ? 'Show Worker Log' : undefined;
+        const actions = [goTo, workerLog, 'Show Output'].filter((a): a is string => a !== undefined).slice(0, 2);
+        void state.ui.notify('error', message, ...actions).then((a) => {
+            if (a === 'Show Output') state.log.show();
+            if (a === goTo && loc) {
+                const line = Math.max(loc.line - 1, 0);
+                void vscode.window.showTextDocument(vscode.Uri.file(loc.file), {
+                    selection: new vscode.Range(line, 0, line, 0),
+                });
+            }
+            if (a === workerLog) {
                 void vscode.commands.executeCommand(CommandId.showLogs, {
                     kind: 'remoteByName',
                     name: prepared.spec.name,

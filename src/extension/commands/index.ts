@@ -127,16 +127,16 @@ export async function runCommand(
             const text =
                 `${title} failed: ${where} rejected the API key (HTTP ${apiError.status}${conn ? `; key from ${conn.keySource}` : ''}). ${apiError.serverMessage ? `Server said: ${redact(apiError.serverMessage)}` : ''}`.trim();
             state.log.error(text);
-            void ui.notify('error', text, 'Set API Key', 'Show Log').then((a) => {
+            void ui.notify('error', text, 'Set API Key', 'Show Output').then((a) => {
                 if (a === 'Set API Key') void vscode.commands.executeCommand(CommandId.setApiKey);
-                if (a === 'Show Log') state.log.show();
+                if (a === 'Show Output') state.log.show();
             });
             return { ok: false, message: text, authFailed: true };
         }
         const text = `${title} failed: ${message}`;
         state.log.error(text);
         if (err instanceof Error && err.stack && !apiError) state.log.debug(redact(err.stack));
-        void ui.notify('error', text, 'Show Log').then((a) => {
+        void ui.notify('error', text, 'Show Output').then((a) => {
             if (a) state.log.show();
         });
         return { ok: false, message: text };
