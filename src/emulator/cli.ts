@@ -1,6 +1,6 @@
 /**
  * `vast-deployments emulator [--port P] [--api-key K]... [--state DIR] [--python PATH] [--allow-scripts]
- * [--max-workers N]`: runs the emulator in the foreground until SIGINT/SIGTERM.
+ * [--allow-pip] [--max-workers N]`: runs the emulator in the foreground until SIGINT/SIGTERM.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,6 +19,11 @@ Options:
   --state DIR       keep deployments and uploads in DIR across restarts
   --python PATH     Python interpreter for workers (default: python3)
   --allow-scripts   run the deployments' run_script/run_cmd steps on workers (default: skipped)
+  --allow-pip       install each deployment's pip_install(...) packages into its own virtual environment
+                    (python -m venv --system-site-packages, cached per pip list under the state folder) and
+                    run its workers there; pip runs as you, outside the sandbox, with your pip configuration,
+                    and takes as long as the install (default: skipped, the interpreter's packages are used)
+  --pip-timeout S   time limit in seconds for one venv's creation and install (default: 600)
   --sdk-path DIR    where the vastai SDK is, when the interpreter has not installed it (added to PYTHONPATH)
   --worker W        auto (default: the SDK's own worker when the interpreter can import it) | sdk | builtin
   --no-sandbox      run workers without bubblewrap (they can then read what you can read)
@@ -97,6 +102,17 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions & { help?: bo
             case '--allow-scripts':
                 o.allowScripts = true;
                 break;
+            case '--allow-pip':
+                o.allowPip = true;
+                break;
+            case '--pip-timeout': {
+                const n = Number(value());
+                if (!Number.isFinite(n) || n <= 0) {
+                    throw new UsageError('--pip-timeout must be a number of seconds > 0');
+                }
+                o.pipTimeoutMs = n * 1000;
+                break;
+            }
             case '--max-workers': {
                 const n = Number(value());
                 if (!Number.isInteger(n) || n < 0) throw new UsageError('--max-workers must be an integer >= 0');
@@ -181,6 +197,9 @@ export async function runEmulatorCli(
     io.out(
         `Workers: ${handle.runtime.description}, ${handle.runtime.sandbox ? 'sandboxed (bubblewrap)' : 'NOT sandboxed'}`,
     );
+    if (opts.allowPip) {
+        io.out("pip packages: installed into each deployment's own virtual environment (--allow-pip)");
+    }
     for (const n of handle.runtime.notices) io.err(n);
     for (const line of exportLines(handle)) io.out(line);
     io.out(`Admin token: ${handle.adminToken}`);

@@ -48,7 +48,7 @@ export function consoleRoute(core: EmulatorCore, req: Req, user: string): Reply 
 }
 
 export function deleteDeployment(core: EmulatorCore, d: DeploymentRec): void {
-    core.workers.stopDeployment(d, true);
+    core.workers.removeDeployment(d);
     core.store.deleteDeployment(d);
 }
 

@@ -179,10 +179,12 @@ export function sandboxCommand(
     for (const f of ETC_FILES) {
         if (fs.existsSync(`/etc/${f}`)) args.push('--ro-bind', `/etc/${f}`, `/etc/${f}`);
     }
+    args.push('--proc', '/proc', '--dev', '/dev', '--bind', tmp, '/tmp');
+    // After the private /tmp: a folder under /tmp (a state folder's venv, an SDK checkout) stays visible on top of it.
     const covered = (p: string): boolean => SYSTEM_DIRS.some((d) => p === `/${d}` || p.startsWith(`/${d}/`));
     const extra = [...new Set(readPaths)].filter((p) => path0(p) && !covered(p)).sort();
     for (const p of extra) args.push('--ro-bind-try', p, p);
-    args.push('--proc', '/proc', '--dev', '/dev', '--bind', tmp, '/tmp', '--chdir', cwd, '--');
+    args.push('--chdir', cwd, '--');
     return [bwrap!, ...args, ...command];
 }
 

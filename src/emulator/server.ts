@@ -16,6 +16,7 @@ import { stopLeftovers } from './orphans';
 import { probePython, probeSandbox } from './runtime';
 import { now, Store, type DeploymentRec } from './state';
 import { workerReportRoute } from './workerApi';
+import { Venvs } from './venvs';
 import { WorkerManager } from './workers';
 
 export interface EmulatorOptions {
@@ -31,6 +32,14 @@ export interface EmulatorOptions {
     python?: string;
     /** Run the deployment's `run_script`/`run_cmd` steps on workers (default false: they are skipped and logged). */
     allowScripts?: boolean;
+    /**
+     * Install each deployment's `pip_install(...)` packages into its own venv (`python -m venv
+     * --system-site-packages`, cached per pip list under the state folder) and run its workers there (default
+     * false: the packages are logged as skipped and the interpreter's installed packages are used).
+     */
+    allowPip?: boolean;
+    /** Time limit for creating one venv and installing its packages (default 10 minutes). */
+    pipTimeoutMs?: number;
     /** False for an untrusted workspace: deployments are refused and no worker ever starts (default true). */
     allowWorkers?: boolean;
     /** Local cap on workers per deployment (default 2). */
@@ -92,6 +101,8 @@ export interface EmulatorHandle {
     workers(): EmulatorWorkerInfo[];
     /** Worker log lines of an endpoint. */
     logs(endpointId: number): string[];
+    /** Turns pip installs into per-deployment venvs on or off, for workers started from now on. */
+    setAllowPip(on: boolean): void;
     /** Stops the server and every worker process (whole process groups); resolves when they are gone. */
     stop(): Promise<void>;
 }
@@ -147,6 +158,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
     if (leftovers > 0) runtime.notices.push(`Stopped ${leftovers} leftover worker process(es) of a previous run.`);
     if (sandbox.warning) runtime.notices.push(sandbox.warning);
+    const venvs = new Venvs({
+        python,
+        root: options.stateDir ? path.join(path.resolve(options.stateDir), 'venvs') : path.join(scratch, 'venvs'),
+        timeoutMs: options.pipTimeoutMs,
+    });
+    venvs.removeAllBut(new Set(store.deployments.keys()));
     const late: { core?: EmulatorCore } = {};
     const workers = new WorkerManager({
         python,
@@ -156,6 +173,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         sdkPath: options.sdkPath,
         workRoot,
         allowScripts: options.allowScripts ?? false,
+        allowPip: options.allowPip ?? false,
+        venvs,
         cap: options.maxWorkers ?? 2,
         totalCap: options.maxWorkersTotal ?? 16,
         warmSpare: options.warmWorker !== false,
@@ -256,6 +275,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                 restarts: w.restarts,
             })),
         logs: (endpointId) => workers.logsOf(endpointId),
+        setAllowPip: (on) => workers.setAllowPip(on),
         stop: () =>
             (stopped ??= (async () => {
                 clearInterval(tick);

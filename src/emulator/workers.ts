@@ -13,6 +13,7 @@ import { now } from './state';
 import { sandboxCommand, type PythonRuntime, type SandboxInfo } from './runtime';
 import { stopLeftovers } from './orphans';
 import { desiredWorkers, dockerEnv } from './scaling';
+import { readPipInstalls, type Venv, type Venvs } from './venvs';
 
 export type WorkerState =
     'CREATING' | 'LOADING' | 'MODEL_LOADING' | 'IDLE' | 'ERROR' | 'STOPPED' | 'UPDATE_REBOOTING' | 'REBOOTING';
@@ -42,6 +43,8 @@ export interface WorkerRt {
     stopping: boolean;
     proc: ChildProcess | undefined;
     exited: Promise<void>;
+    /** The deployment's virtual environment this worker runs in (pip packages allowed), if any. */
+    venv?: string;
 }
 
 export interface WorkerOptions {
@@ -55,6 +58,9 @@ export interface WorkerOptions {
     sdkPath?: string;
     workRoot: string;
     allowScripts: boolean;
+    /** Install `pip_install(...)` packages into a per-deployment venv (default false: they are skipped). */
+    allowPip: boolean;
+    venvs: Venvs;
     /** Workers per deployment. */
     cap: number;
     /** Workers of all deployments together (a burst of deployments must not exhaust the machine). */
@@ -231,6 +237,19 @@ export class WorkerManager {
         }
     }
 
+    /** Teardown: the workers go, then the deployment's venvs (a running pip install is stopped). */
+    removeDeployment(dep: DeploymentRec): void {
+        const gone = this.workersOf(dep.endpoint_id).map((w) => w.exited);
+        this.stopDeployment(dep, true);
+        this.o.venvs.remove(dep.id);
+        void Promise.all(gone).then(() => this.o.venvs.remove(dep.id));
+    }
+
+    /** Whether pip packages go into per-deployment venvs; applies to workers started from now on. */
+    setAllowPip(on: boolean): void {
+        this.o.allowPip = on;
+    }
+
     private spawn(dep: DeploymentRec, versionId: number): WorkerRt {
         const id = this.o.store.id();
         const w: WorkerRt = {
@@ -273,11 +292,56 @@ export class WorkerManager {
         };
     }
 
+    /** Starts the worker's process; with pip allowed and packages to install, once its venv is ready. */
     private launch(dep: DeploymentRec, w: WorkerRt): void {
+        if (!this.o.allowPip) return this.launchProcess(dep, w);
+        const live = (): boolean => !this.closed && !w.stopping && this.workers.get(w.id) === w;
+        const blob = this.o.store.versions.get(w.versionId)?.blob;
+        const file = blob ? this.o.store.blobPath(blob) : undefined;
+        void (file ? readPipInstalls(file) : Promise.resolve([]))
+            .then((packages) => {
+                if (packages.length === 0 || !live()) return undefined;
+                w.state = 'LOADING';
+                w.msg = `installing pip packages: ${packages.join(' ')}`;
+                const say = (line: string): void => this.log(w.endpointId, `[worker ${w.id}] ${line}`);
+                return this.o.venvs.ensure(dep.id, packages, say).then((v) => {
+                    if (!v.installed) {
+                        say(`[pip] reusing the deployment's virtual environment ${v.dir} (${packages.join(' ')})`);
+                    }
+                    return v;
+                });
+            })
+            .then(
+                (venv) => {
+                    if (!live()) return;
+                    w.msg = null;
+                    this.launchProcess(dep, w, venv);
+                    this.pruneVenvs(dep.id);
+                },
+                (e: unknown) => {
+                    if (!live()) return;
+                    w.state = 'ERROR';
+                    w.msg = e instanceof Error ? e.message : String(e);
+                    this.log(w.endpointId, `[worker ${w.id}] ${w.msg}`);
+                },
+            );
+    }
+
+    /** Venvs no worker of the deployment runs in any more (a pip list changed) go; the latest one stays. */
+    private pruneVenvs(depId: number): void {
+        const inUse = new Set<string>();
+        for (const w of this.workers.values()) if (w.deploymentId === depId && w.venv) inUse.add(w.venv);
+        this.o.venvs.prune(depId, inUse);
+    }
+
+    private launchProcess(dep: DeploymentRec, w: WorkerRt, venv?: Venv): void {
         const userEnv = dockerEnv(dep.env);
-        // A warm spare already started its interpreter: only when nothing the deployment sets acts at start-up.
-        const spare = Object.keys(userEnv).some((k) => STARTUP_ENV.test(k)) ? undefined : this.takeSpare();
-        const p = spare ?? this.startProcess(`worker-${w.id}`, userEnv);
+        // A warm spare already started its interpreter: only when nothing the deployment sets acts at start-up, and
+        // the worker needs no venv (the spare runs the plain interpreter).
+        const cold = venv !== undefined || Object.keys(userEnv).some((k) => STARTUP_ENV.test(k));
+        const spare = cold ? undefined : this.takeSpare();
+        const p = spare ?? this.startProcess(`worker-${w.id}`, userEnv, venv);
+        w.venv = venv?.dir;
         if (w.dir && w.dir !== p.dir) {
             const old = w.dir;
             void w.exited.then(() => fs.rmSync(old, { recursive: true, force: true }));
@@ -310,7 +374,7 @@ export class WorkerManager {
      * One worker process, started before (a warm spare) or for its worker. It runs in its own folder and process
      * group; it waits for one JSON line on stdin, the worker it becomes, and everything it says goes to that worker.
      */
-    private startProcess(dirName: string, startEnv: Record<string, string> = {}): WorkerProcess {
+    private startProcess(dirName: string, startEnv: Record<string, string> = {}, venv?: Venv): WorkerProcess {
         const dir = path.join(this.o.workRoot, dirName);
         const base = this.o.baseUrl();
         const sdk = this.o.runtime.kind === 'sdk';
@@ -344,15 +408,17 @@ export class WorkerManager {
         if (sandboxed) baseEnv.EMULATOR_SANDBOX = '1';
         if (process.env.SYSTEMROOT) baseEnv.SYSTEMROOT = process.env.SYSTEMROOT;
         if (this.o.allowScripts) baseEnv.EMULATOR_ALLOW_SCRIPTS = '1';
+        if (venv) baseEnv.EMULATOR_PIP_VENV = venv.dir;
         const env: NodeJS.ProcessEnv = { ...startEnv, ...baseEnv };
         if (sdk && !this.o.sdkPath) delete env.PYTHONPATH;
         // The worker folder is on the command line (outside the sandbox) so a restarted emulator finds leftovers.
+        const python = venv?.python ?? this.o.python;
         const command = sdk
-            ? [this.o.python, '-u', path.join(this.o.shimDir, 'vast_emulator', 'sdk_worker.py'), dir]
-            : [this.o.python, '-u', '-m', 'vast_emulator.worker', dir];
-        const argv = sandboxed
-            ? sandboxCommand(this.o.sandbox, root, tmp, [...this.o.runtime.readPaths, this.o.shimDir], command, '/')
-            : command;
+            ? [python, '-u', path.join(this.o.shimDir, 'vast_emulator', 'sdk_worker.py'), dir]
+            : [python, '-u', '-m', 'vast_emulator.worker', dir];
+        // A venv is read-only at its own path in the sandbox (its python and pyvenv.cfg name that path).
+        const reads = [...this.o.runtime.readPaths, this.o.shimDir, ...(venv ? [venv.dir] : [])];
+        const argv = sandboxed ? sandboxCommand(this.o.sandbox, root, tmp, reads, command, '/') : command;
         const proc = spawn(argv[0]!, argv.slice(1), {
             cwd: sandboxed ? dir : root,
             env,
@@ -530,13 +596,18 @@ export class WorkerManager {
         }
         if (remove) {
             this.workers.delete(w.id);
-            void w.exited.then(() => fs.rmSync(w.dir, { recursive: true, force: true }));
+            void w.exited.then(() => {
+                fs.rmSync(w.dir, { recursive: true, force: true });
+                // The last worker of an older pip list: its venv goes (the deployment's latest one stays).
+                if (w.venv && !this.closed) this.pruneVenvs(w.deploymentId);
+            });
         }
     }
 
     /** Last resort when the host process exits without `close()`: no worker may outlive the emulator. */
     killAllNow(): void {
         this.closed = true;
+        this.o.venvs.killAll();
         if (this.spare?.proc.pid !== undefined) killGroup(this.spare.proc.pid, 'SIGKILL');
         for (const w of this.workers.values()) if (w.pgid !== undefined) killGroup(w.pgid, 'SIGKILL');
     }
@@ -544,6 +615,7 @@ export class WorkerManager {
     /** Stops every worker process (whole process groups) and waits until they are gone. */
     async close(): Promise<void> {
         this.closed = true;
+        this.o.venvs.killAll();
         const spare = this.spare;
         this.spare = undefined;
         if (spare) {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { findShimDir, startEmulator } from '../emulator/index';
+import { readSettings } from './settings';
 import { errorMessage } from './util';
 
 /** The embedded local emulator as the extension sees it. */
@@ -39,11 +40,19 @@ export async function startEmbeddedEmulator(
         shimDir,
         // Defence in depth: the extension never deploys from an untrusted workspace anyway.
         allowWorkers: vscode.workspace.isTrusted,
+        allowPip: pipAllowed(),
         // A deploy is why the emulator starts: have a worker's interpreter ready for it (one idle Python, ~50 MB).
         warmWorker: 'eager',
     });
+    // The setting applies to the next worker started, without restarting the emulator (its deployments stay up).
+    const settingWatch = vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration(PIP_SETTING)) return;
+        handle.setAllowPip(pipAllowed());
+        log.info(`Local emulator: pip packages ${pipAllowed() ? 'installed into per-deployment venvs' : 'skipped'}`);
+    });
     const apiKey = handle.apiKeys[0];
     if (!apiKey) {
+        settingWatch.dispose();
         await handle.stop();
         throw new Error('the local emulator started without an API key');
     }
@@ -53,9 +62,11 @@ export async function startEmbeddedEmulator(
         workers: handle.runtime.description,
         notes: [
             handle.runtime.sandbox ? 'workers are sandboxed (bubblewrap)' : 'workers are NOT sandboxed',
+            pipAllowed() ? "pip packages go into each deployment's own venv" : 'pip packages are skipped',
             ...handle.runtime.notices,
         ],
         stop: async () => {
+            settingWatch.dispose();
             try {
                 await handle.stop();
                 log.info('Local emulator stopped');
@@ -64,4 +75,11 @@ export async function startEmbeddedEmulator(
             }
         },
     };
+}
+
+const PIP_SETTING = 'vastDeployments.emulator.installPipPackages';
+
+/** `installPipPackages`, in a trusted workspace only: an untrusted one never runs anything. */
+function pipAllowed(): boolean {
+    return vscode.workspace.isTrusted && readSettings().emulator.installPipPackages;
 }

@@ -29,6 +29,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
         },
         pythonPath: str('pythonPath', d.pythonPath),
         confirmDeploy: confirmDeployOf(str('confirmDeploy', d.confirmDeploy)),
+        emulator: { installPipPackages: c.get<unknown>('emulator.installPipPackages') === true },
     };
 }
 

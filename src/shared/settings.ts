@@ -26,6 +26,8 @@ export interface Settings {
     pythonPath: string;
     /** When Deploy shows its plan and asks: `vast` only for the Vast target (the default), `always`, `never`. */
     confirmDeploy: ConfirmDeploy;
+    /** The local emulator: install `pip_install(...)` packages into a per-deployment venv (off: skipped). */
+    emulator: { installPipPackages: boolean };
 }
 
 export type ConfirmDeploy = 'vast' | 'always' | 'never';
@@ -41,4 +43,5 @@ export const defaultSettings: Settings = {
     diagnostics: { severity: {} },
     pythonPath: '',
     confirmDeploy: 'vast',
+    emulator: { installPipPackages: false },
 };

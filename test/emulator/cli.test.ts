@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
-import { parseEmulatorArgs } from '../../src/emulator';
+import { EMULATOR_USAGE, parseEmulatorArgs } from '../../src/emulator';
 import { repoRoot } from '../helpers/paths';
 import { call, callRemote, deploy, packCase, pidAlive, tmpDir } from './helpers';
 
@@ -30,6 +30,19 @@ void describe('emulator CLI', () => {
         assert.throws(() => parseEmulatorArgs(['--bogus']), /Unknown option: --bogus/);
         assert.throws(() => parseEmulatorArgs(['--port', 'x']), /--port must be/);
         assert.throws(() => parseEmulatorArgs(['--api-key']), /--api-key needs a value/);
+    });
+
+    void test('--allow-pip and --pip-timeout: parsed, checked and documented in --help', () => {
+        assert.deepEqual(parseEmulatorArgs(['--allow-pip', '--pip-timeout', '90']), {
+            apiKeys: [],
+            allowPip: true,
+            pipTimeoutMs: 90_000,
+        });
+        assert.deepEqual(parseEmulatorArgs([]), { apiKeys: [] }, 'pip stays off unless asked for');
+        assert.throws(() => parseEmulatorArgs(['--pip-timeout', '0']), /--pip-timeout must be a number of seconds > 0/);
+        assert.throws(() => parseEmulatorArgs(['--pip-timeout', 'soon']), /--pip-timeout must be/);
+        assert.match(EMULATOR_USAGE, /--allow-pip +install each deployment's pip_install\(\.\.\.\) packages/);
+        assert.match(EMULATOR_USAGE, /--pip-timeout S/);
     });
 
     void test('a host process that exits without stop() leaves no worker running', async () => {

@@ -6,7 +6,9 @@ path: `vastai` is the SDK the interpreter has (installed, or the folder given to
 What the emulator changes around the SDK, and why (everything else is the SDK's code as it runs on Vast):
 - the environment a Vast container gives a worker (CONTAINER_ID, WORKER_PORT, VAST_TCP_PORT_*, PUBLIC_IPADDR,
   MASTER_TOKEN, REPORT_ADDR = the emulator, which acts as the autoscaler);
-- `apt_gets`/`pip_installs` are reported as skipped; `runs` steps run only with --allow-scripts;
+- `apt_gets` are reported as skipped; `pip_installs` too, unless the emulator installed them into the deployment's
+  venv before starting this process (--allow-pip: it then runs with that venv's python); `runs` steps run only
+  with --allow-scripts;
 - outside a sandbox, extraction rebases absolute names under the worker's own folder (in the sandbox the worker's
   folder *is* `/`, so the SDK's own extraction runs unchanged), and envs go to the worker's own etc/environment;
 - the worker server binds 127.0.0.1 instead of every interface;
@@ -27,7 +29,7 @@ import traceback
 
 # This folder is sys.path[0] (started by file path): take the shared helpers, then leave the path to the SDK and
 # the user's code, so the built-in worker's modules (server, rsa...) never shadow theirs.
-from lifeline import await_assignment, control, die_with_parent  # noqa: E402
+from lifeline import await_assignment, control, die_with_parent, report_pip  # noqa: E402
 
 del sys.path[0]
 
@@ -98,14 +100,13 @@ def extractor(root, sandboxed):
     return extract_tarball
 
 
-def patch_bootstrap(boot, sandboxed, allow_scripts, root):
+def patch_bootstrap(boot, sandboxed, allow_scripts, root, venv):
     def run_apt_gets(packages):
         for p in packages:
             log(f"skipped apt-get install {p} (the emulator does not install system packages)")
 
     def run_pip_installs(packages):
-        for p in packages:
-            log(f"skipped pip install {p} (the emulator uses the interpreter's installed packages)")
+        report_pip(packages, venv, log)
 
     original_runs = boot.run_scripts
 
@@ -273,6 +274,7 @@ def main():
     allow_scripts = os.environ.pop("EMULATOR_ALLOW_SCRIPTS", "") == "1"
     root = os.environ.pop("EMULATOR_ROOT", "/")
     app_dir = os.environ.pop("EMULATOR_APP_DIR", "/app")
+    venv = os.environ.pop("EMULATOR_PIP_VENV", "")
     if not sandboxed:
         die_with_parent()
     preimport()
@@ -284,7 +286,7 @@ def main():
         container_env()
         from vastai.serverless.remote import serve_deployment as boot
 
-        patch_bootstrap(boot, sandboxed, allow_scripts, root)
+        patch_bootstrap(boot, sandboxed, allow_scripts, root, venv)
         version = patch_worker()
         log(f"running the SDK's own worker (worker server {version}) from {os.path.dirname(boot.__file__)}")
         boot.main()
