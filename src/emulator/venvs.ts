@@ -235,8 +235,11 @@ export class Venvs {
                 if (code === 0) return resolve();
                 const limit = Math.round((this.o.timeoutMs ?? DEFAULT_PIP_TIMEOUT_MS) / 1000);
                 if (timedOut) return reject(new Error(`${what} timed out after ${limit} s (the emulator's limit)`));
-                const why = (errors.length > 0 ? errors : tail).join('\n');
-                reject(new Error(`${what} failed (${signal ? `signal ${signal}` : `exit code ${code}`}):\n${why}`));
+                // First line: the package and pip's last word on it (the toast shows it); then every ERROR line.
+                const how = signal ? `signal ${signal}` : `exit code ${code}`;
+                const lines = errors.length > 0 ? errors : tail;
+                const reason = (lines[lines.length - 1] ?? 'no output').replace(/^ERROR:\s*/, '');
+                reject(new Error(`${what} failed (${how}): ${reason}\n${lines.join('\n')}`));
             });
         });
     }

@@ -72,6 +72,43 @@ void describe('waitForReady', () => {
     });
 });
 
+void describe('waitForReady: what a starting worker is doing', () => {
+    void test("the status line carries a loading worker's message (a pip install), not an old worker's", async () => {
+        const { client } = scripted([
+            [
+                { id: 1, status: 'IDLE', status_msg: 'update pending', deployment_version_id: 1 },
+                {
+                    id: 2,
+                    status: 'LOADING',
+                    status_msg: 'installing pip packages: torch==2.5.1 transformers\nsecond line',
+                    deployment_version_id: 2,
+                },
+            ],
+            [{ id: 2, status: 'IDLE', deployment_version_id: 2 }],
+        ]);
+        const lines: string[] = [];
+        await waitForReady(client, 5, { versionId: 2, onStatus: (t) => lines.push(t) });
+        assert.deepEqual(lines, [
+            'Waiting for a ready worker: 2 workers: 1 loading; 1 ready, idle (installing pip packages: torch==2.5.1 transformers)',
+            'Waiting for a ready worker: 1 worker ready, idle',
+        ]);
+    });
+
+    void test("a pip failure stops the wait with the package and pip's reason", async () => {
+        const msg =
+            'pip install not-a-pkg failed (exit code 1): No matching distribution found for not-a-pkg\n' +
+            'ERROR: Could not find a version that satisfies the requirement not-a-pkg (from versions: none)\n' +
+            'ERROR: No matching distribution found for not-a-pkg';
+        const { client } = scripted([[{ id: 2, status: 'ERROR', status_msg: msg, deployment_version_id: 2 }]]);
+        const err = await waitForReady(client, 5, { versionId: 2, userFile: '/p/app.py' }).catch((e) => e);
+        assert.ok(err instanceof WorkerStartupError);
+        assert.equal(
+            err.message,
+            'worker 2 failed to start: pip install not-a-pkg failed (exit code 1): No matching distribution found for not-a-pkg',
+        );
+    });
+});
+
 void describe('mapTraceback', () => {
     void test('a package deployment maps deployment/<x>.py to the package folder', () => {
         const m = mapTraceback('  File "/app/deployment/model.py", line 3, in load', '/p/pkg/__init__.py');

@@ -48,6 +48,14 @@ function versionOf(w: WorkerRecord): number | undefined {
     return typeof v === 'number' ? v : undefined;
 }
 
+/** What a starting worker says it is doing (the emulator's `installing pip packages: ...`), on one short line. */
+function progressNote(workers: WorkerRecord[]): string {
+    const msg = workers.find((w) => !isFailed(w) && !isReadyWorkerStatus(w.status) && w.status_msg)?.status_msg;
+    if (typeof msg !== 'string') return '';
+    const line = msg.split('\n')[0]!.trim();
+    return line ? ` (${line.length > 100 ? `${line.slice(0, 99)}…` : line})` : '';
+}
+
 const isFailed = (w: WorkerRecord): boolean => (w.status ?? '').toLowerCase() === 'error';
 
 /** Polls `/get_endpoint_workers/` until one worker is ready. Resolves with the workers; rejects on timeout. */
@@ -68,9 +76,9 @@ export async function waitForReady(
     for (;;) {
         const workers = await client.getEndpointWorkers(endpointId, { signal: opts.signal });
         const text = describeWorkers(workers);
-        opts.onStatus?.(`Waiting for a ready worker: ${text}`, workers);
         const tracked = workers.some((w) => versionOf(w) !== undefined) && opts.versionId !== undefined;
         const mine = tracked ? workers.filter((w) => versionOf(w) === opts.versionId) : workers;
+        opts.onStatus?.(`Waiting for a ready worker: ${text}${progressNote(mine)}`, workers);
         if (mine.some((w) => isReadyWorkerStatus(w.status))) return workers;
         if (mine.length > 0 && mine.every(isFailed)) {
             const w = mine[0]!;
