@@ -1,0 +1,117 @@
+// vastDeployments.emulator.installPipPackages inside a real VS Code: the extension passes it to its embedded emulator
+// (and a change reaches the running one), so a deployment's pip_install(...) package is installed into its venv when
+// on, and skipped when off. Offline: the package is a wheel this suite builds; pip runs in the extension host's
+// environment, where the suite points PIP_FIND_LINKS at it.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CommandResult } from '../../src/extension/types';
+import type { VastDeploymentsApi } from '../../src/extension/testApi';
+import { CommandId } from '../../src/shared/commands';
+import { extensionApi, refOf, ScriptedUi, until, workspaceUri } from './helpers';
+
+const NAME = 'vscode-pip';
+const SETTING = 'emulator.installPipPackages';
+
+async function run(id: string, ...args: unknown[]): Promise<CommandResult> {
+    return (await vscode.commands.executeCommand<CommandResult>(id, ...args))!;
+}
+
+function source(marker: string): string {
+    return [
+        'import vast_tiny_pkg',
+        'from vastai import Deployment',
+        '',
+        `app = Deployment(name="${NAME}")`,
+        '',
+        '',
+        '@app.remote(benchmark_dataset=[{"x": 2}])',
+        'async def version(x):',
+        `    return f"{vast_tiny_pkg.VALUE}:${marker}:{x}"`,
+        '',
+        '',
+        'image = app.image("vastai/base-image:@vastai-automatic-tag", storage=16)',
+        'image.pip_install("vast-tiny-pkg==4.5.6")',
+        'app.configure_autoscaling()',
+        '',
+    ].join('\n');
+}
+
+/** A pure-Python wheel `vast_tiny_pkg` (VALUE = its version), written with zipfile: no build tools, no network. */
+function buildWheel(dir: string): void {
+    const script = [
+        'import os, sys, zipfile',
+        'out = sys.argv[1]',
+        'info = "vast_tiny_pkg-4.5.6.dist-info"',
+        'files = {"vast_tiny_pkg/__init__.py": "VALUE = \'4.5.6\'\\n",',
+        '         info + "/METADATA": "Metadata-Version: 2.1\\nName: vast-tiny-pkg\\nVersion: 4.5.6\\n",',
+        '         info + "/WHEEL": "Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n"}',
+        'files[info + "/RECORD"] = "".join(k + ",,\\n" for k in files) + info + "/RECORD,,\\n"',
+        'with zipfile.ZipFile(os.path.join(out, "vast_tiny_pkg-4.5.6-py3-none-any.whl"), "w") as z:',
+        '    for k, v in files.items():',
+        '        z.writestr(k, v)',
+    ].join('\n');
+    execFileSync('/usr/bin/python3', ['-c', script, dir]);
+}
+
+suite('pip packages on the local emulator (installPipPackages)', function () {
+    let api: VastDeploymentsApi;
+    const ui = new ScriptedUi();
+    const file = workspaceUri('pipdemo/app.py');
+    const config = () => vscode.workspace.getConfiguration('vastDeployments');
+    const wheels = fs.mkdtempSync(path.join(os.tmpdir(), 'vscode-wheels-'));
+    const saved = { index: process.env.PIP_NO_INDEX, links: process.env.PIP_FIND_LINKS };
+
+    async function write(marker: string): Promise<void> {
+        const text = source(marker);
+        await vscode.workspace.fs.writeFile(file, Buffer.from(text));
+        const doc = await vscode.workspace.openTextDocument(file);
+        await until('the editor to show the new text', () => doc.getText() === text, 30_000);
+        await until(`${NAME} indexed`, () => api.deployments().some((d) => d.name === NAME), 60_000);
+    }
+
+    suiteSetup(async () => {
+        api = await extensionApi();
+        api.setUi(ui);
+        await api.ready();
+        buildWheel(wheels);
+        process.env.PIP_NO_INDEX = '1';
+        process.env.PIP_FIND_LINKS = wheels;
+    });
+
+    suiteTeardown(async () => {
+        try {
+            if (api.status(NAME)?.remote) await run(CommandId.tearDown, refOf(api, NAME));
+        } finally {
+            api?.setUi(undefined);
+            await config().update(SETTING, undefined, vscode.ConfigurationTarget.Workspace);
+            await vscode.workspace.fs.delete(vscode.Uri.joinPath(file, '..'), { recursive: true });
+            fs.rmSync(wheels, { recursive: true, force: true });
+            for (const [k, v] of [
+                ['PIP_NO_INDEX', saved.index],
+                ['PIP_FIND_LINKS', saved.links],
+            ] as const) {
+                if (v === undefined) delete process.env[k];
+                else process.env[k] = v;
+            }
+        }
+    });
+
+    test('on: Deploy installs the package into the venv its worker runs in; turned off, the next worker lacks it', async function () {
+        this.timeout(300_000);
+        await config().update(SETTING, true, vscode.ConfigurationTarget.Workspace);
+        await write('on');
+        const on = await run(CommandId.deploy, refOf(api, NAME));
+        assert.equal(on.ok, true, on.message);
+
+        // The setting reaches the running emulator: a code change now starts a worker without the package.
+        await config().update(SETTING, false, vscode.ConfigurationTarget.Workspace);
+        await write('off');
+        const off = await run(CommandId.deploy, refOf(api, NAME));
+        assert.equal(off.ok, false, off.message);
+        assert.match(off.message, /ModuleNotFoundError: No module named 'vast_tiny_pkg'/);
+    });
+});
