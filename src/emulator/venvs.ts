@@ -212,6 +212,7 @@ export class Venvs {
                 const line = raw.length > MAX_LINE ? `${raw.slice(0, MAX_LINE)}…` : raw;
                 log(`[pip] ${line}`);
                 if (/^ERROR:/.test(line)) errors.push(line);
+                if (errors.length > 20) errors.shift();
                 tail.push(line);
                 if (tail.length > 5) tail.shift();
             };
