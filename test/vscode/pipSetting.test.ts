@@ -87,7 +87,7 @@ suite('pip packages on the local emulator (installPipPackages)', function () {
             if (api.status(NAME)?.remote) await run(CommandId.tearDown, refOf(api, NAME));
         } finally {
             api?.setUi(undefined);
-            await config().update(SETTING, undefined, vscode.ConfigurationTarget.Workspace);
+            await config().update(SETTING, undefined, vscode.ConfigurationTarget.Global);
             await vscode.workspace.fs.delete(vscode.Uri.joinPath(file, '..'), { recursive: true });
             fs.rmSync(wheels, { recursive: true, force: true });
             for (const [k, v] of [
@@ -100,15 +100,32 @@ suite('pip packages on the local emulator (installPipPackages)', function () {
         }
     });
 
+    test('a workspace cannot turn it on (machine scope: it runs pip as the user)', async function () {
+        this.timeout(30_000);
+        await config()
+            .update(SETTING, true, vscode.ConfigurationTarget.Workspace)
+            .then(
+                () => undefined,
+                () => undefined, // VS Code refuses to write a machine setting there: either way it must not apply
+            );
+        assert.equal(config().get(SETTING), false);
+        await config()
+            .update(SETTING, undefined, vscode.ConfigurationTarget.Workspace)
+            .then(
+                () => undefined,
+                () => undefined,
+            );
+    });
+
     test('on: Deploy installs the package into the venv its worker runs in; turned off, the next worker lacks it', async function () {
         this.timeout(300_000);
-        await config().update(SETTING, true, vscode.ConfigurationTarget.Workspace);
+        await config().update(SETTING, true, vscode.ConfigurationTarget.Global);
         await write('on');
         const on = await run(CommandId.deploy, refOf(api, NAME));
         assert.equal(on.ok, true, on.message);
 
         // The setting reaches the running emulator: a code change now starts a worker without the package.
-        await config().update(SETTING, false, vscode.ConfigurationTarget.Workspace);
+        await config().update(SETTING, false, vscode.ConfigurationTarget.Global);
         await write('off');
         const off = await run(CommandId.deploy, refOf(api, NAME));
         assert.equal(off.ok, false, off.message);
