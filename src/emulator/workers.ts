@@ -408,7 +408,13 @@ export class WorkerManager {
         if (sandboxed) baseEnv.EMULATOR_SANDBOX = '1';
         if (process.env.SYSTEMROOT) baseEnv.SYSTEMROOT = process.env.SYSTEMROOT;
         if (this.o.allowScripts) baseEnv.EMULATOR_ALLOW_SCRIPTS = '1';
-        if (venv) baseEnv.EMULATOR_PIP_VENV = venv.dir;
+        if (venv) {
+            baseEnv.EMULATOR_PIP_VENV = venv.dir;
+            // As an activated venv: `python`/`pip` in run steps and the user's subprocesses are the venv's, as a Vast
+            // container's python is the one its pip installs went into.
+            baseEnv.VIRTUAL_ENV = venv.dir;
+            baseEnv.PATH = `${path.dirname(venv.python)}${path.delimiter}${baseEnv.PATH}`;
+        }
         const env: NodeJS.ProcessEnv = { ...startEnv, ...baseEnv };
         if (sdk && !this.o.sdkPath) delete env.PYTHONPATH;
         // The worker folder is on the command line (outside the sandbox) so a restarted emulator finds leftovers.

@@ -45,7 +45,14 @@ function packWith(pip: string[], marker: string) {
             s
                 .replace('from vastai import Deployment', 'import vast_tiny_pkg\nfrom vastai import Deployment')
                 .replace('    return x * x', `    return f"{vast_tiny_pkg.VALUE}:${marker}:{x * x}"`),
-        { name: 'my-app', pip_installs: pip, apt_gets: [], envs: [], runs: [] },
+        {
+            name: 'my-app',
+            pip_installs: pip,
+            apt_gets: [],
+            envs: [],
+            // A run step's `python` is the venv's (PATH), as a Vast container's python has the pip installs.
+            runs: ['python -c "import vast_tiny_pkg; print(\'run step imports vast_tiny_pkg\', vast_tiny_pkg.VALUE)"'],
+        },
     );
 }
 
@@ -107,6 +114,7 @@ for (const [name, opts] of variants) {
                 python: '/usr/bin/python3',
                 stateDir: state,
                 allowPip: true,
+                allowScripts: true,
                 warmWorker: 'eager',
                 ...opts,
             });
@@ -128,6 +136,7 @@ for (const [name, opts] of variants) {
                 /pip packages vast-tiny-pkg==1\.2\.3: installed in the deployment's virtual environment/,
             );
             assert.doesNotMatch(logs, /skipped pip install/);
+            assert.match(logs, /run step imports vast_tiny_pkg 1\.2\.3/);
             assert.doesNotMatch(logs, /a warm process/, 'a venv worker starts cold, with the venv python');
             assert.equal(venvsOf(state, put.deployment_id).length, 1);
 
