@@ -24,6 +24,9 @@ const programs = [
     { entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
     { entryPoints: ['src/extension/heavy.ts'], outfile: 'dist/extensionHeavy.js', external: ['vscode'] },
     { entryPoints: ['src/language-server/main.ts'], outfile: 'dist/server.js' },
+    // The language server analyses documents too slow for its event loop in a worker thread
+    // (src/language-server/offThread.ts loads it from next to the bundle).
+    { entryPoints: ['src/language-server/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
     { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
     // The emulator reads uploads in a worker thread (src/emulator/uploadCheck.ts loads it from next to the bundle).
     { entryPoints: ['src/emulator/uploadCheckWorker.ts'], outfile: 'dist/uploadCheckWorker.js' },

@@ -4,25 +4,46 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { FileAnalysis } from '../shared/model';
 import {
     analyzeBounded,
+    analyzeWithin,
     ANALYSIS_BUDGET_MS,
     emptyAnalysis,
     initPython,
+    INLINE_BUDGET_MS,
     MAX_ANALYSED_CHARS,
+    MAX_INLINE_CHARS,
+    notAnalysed,
+    overBudget,
     PythonDocument,
 } from '../shared/python/analyze';
 import { checkFile, checkWorkspace, type FileRuleContext, type Problem, type WorkspaceFile } from '../shared/rules';
 import { FileSystemProbe } from './fsProbe';
+import { OffThreadAnalyser, type OffThreadResult } from './offThread';
+
+/** When an analysis stays on the event loop (see MAX_INLINE_CHARS); tests lower them. */
+export interface InlineLimits {
+    budgetMs: number;
+    maxChars: number;
+}
 
 export class AnalysisHost {
     /** File-system facts for the rules (copy sources, copied folders), with the folder-listing cache. */
     readonly fs = new FileSystemProbe();
     private readyPromise: Promise<boolean> | undefined;
 
+    /** Documents too large or too slow for the event loop are analysed here. */
+    private readonly worker: OffThreadAnalyser;
+    /** Called with a file's key when its analysis arrived from the worker (the publisher re-diagnoses it). */
+    onAnalysed: (key: string) => void = () => undefined;
+    private disposed = false;
+
     constructor(
         private readonly log: (m: string) => void,
         /** Time one analysis may take (tests lower it). */
         readonly budgetMs = ANALYSIS_BUDGET_MS,
-    ) {}
+        readonly inline: InlineLimits = { budgetMs: INLINE_BUDGET_MS, maxChars: MAX_INLINE_CHARS },
+    ) {
+        this.worker = new OffThreadAnalyser(log);
+    }
 
     /** Loads the parser; resolves false (logged) when it cannot be loaded. */
     ready(): Promise<boolean> {
@@ -44,6 +65,54 @@ export class AnalysisHost {
             this.log(`Analysis of ${label} failed: ${errorText(err)}`);
             return emptyAnalysis();
         }
+    }
+
+    /**
+     * A file's analysis if it can be done on the event loop: undefined when the text is over the inline size or the
+     * analysis over the inline budget (then `analyzeOffThread`).
+     */
+    analyzeInline(text: string, label: string): FileAnalysis | undefined {
+        if (text.length > MAX_ANALYSED_CHARS) return this.analyze(text, label);
+        if (text.length > this.inline.maxChars) return undefined;
+        try {
+            return this.withinInlineBudget(text, (ms) => analyzeWithin(text, ms));
+        } catch (err) {
+            this.log(`Analysis of ${label} failed: ${errorText(err)}`);
+            return emptyAnalysis();
+        }
+    }
+
+    /**
+     * Runs `analyse` with the inline budget; past it, the full budget's answer when that is no longer (the file is
+     * not analysed), else undefined (the worker takes over with the full budget).
+     */
+    withinInlineBudget(
+        text: string,
+        analyse: (budgetMs: number) => FileAnalysis | undefined,
+    ): FileAnalysis | undefined {
+        const budget = Math.min(this.inline.budgetMs, this.budgetMs);
+        const a = analyse(budget);
+        if (a || budget < this.budgetMs) return a;
+        return notAnalysed(text, overBudget(this.budgetMs));
+    }
+
+    /** A file's analysis in the worker thread; on the event loop after all when the worker cannot run. Never rejects. */
+    async analyzeOffThread(text: string, label: string): Promise<OffThreadResult> {
+        try {
+            return await this.worker.analyze(text, this.budgetMs);
+        } catch (err) {
+            // Shutting down: nobody waits for this analysis any more.
+            if (this.disposed) return { analysis: emptyAnalysis(text.includes('vastai')), ms: 0 };
+            this.log(`Analysis of ${label} in a worker thread failed; analysing it here: ${errorText(err)}`);
+            const started = performance.now();
+            return { analysis: this.analyze(text, label), ms: performance.now() - started };
+        }
+    }
+
+    /** Stops the worker thread. */
+    dispose(): void {
+        this.disposed = true;
+        this.worker.dispose();
     }
 
     /** An incrementally parsed document (falls back to full analysis when incremental parsing fails). */
@@ -82,7 +151,8 @@ export class AnalysisHost {
  */
 export class IncrementalDocument {
     private doc: PythonDocument | undefined;
-    private current: FileAnalysis | undefined;
+    /** True while the document is analysed in the worker: nothing is parsed here then. */
+    private detached = false;
 
     constructor(
         private text: string,
@@ -92,9 +162,9 @@ export class IncrementalDocument {
         this.open(text);
     }
 
-    /** Starts incremental parsing of `text`, unless it is too large to analyse (then each analysis says so). */
+    /** Starts incremental parsing of `text`, unless it is too large for the event loop (see `AnalysisHost.inline`). */
     private open(text: string): void {
-        if (text.length > MAX_ANALYSED_CHARS) return;
+        if (this.detached || text.length > this.host.inline.maxChars) return;
         try {
             this.doc = new PythonDocument(text);
         } catch (err) {
@@ -105,8 +175,8 @@ export class IncrementalDocument {
     /** Applies LSP content changes (in order); `newText` is the document text after all of them. */
     update(changes: readonly TextDocumentContentChangeEvent[], newText: string): void {
         this.text = newText;
-        this.current = undefined;
-        if (newText.length > MAX_ANALYSED_CHARS) {
+        if (this.detached) return;
+        if (newText.length > this.host.inline.maxChars) {
             this.dispose();
             return;
         }
@@ -129,20 +199,33 @@ export class IncrementalDocument {
         }
     }
 
-    /** The analysis of the current text (computed lazily, once per version). */
-    analysis(): FileAnalysis {
-        if (this.current) return this.current;
+    /**
+     * The analysis of the current text when it can be done on the event loop (see `AnalysisHost.analyzeInline`);
+     * undefined when the worker must do it.
+     */
+    analysisInline(): FileAnalysis | undefined {
+        if (this.detached) return undefined;
         if (this.doc) {
+            const doc = this.doc;
             try {
-                this.current = this.doc.analyze(this.host.budgetMs);
-                return this.current;
+                return this.host.withinInlineBudget(this.text, (ms) => doc.analyzeWithin(ms));
             } catch (err) {
                 this.host.logError(`Incremental analysis of ${this.label} failed; re-parsing`, err);
                 this.dispose();
             }
         }
-        this.current = this.host.analyze(this.text, this.label);
-        return this.current;
+        return this.host.analyzeInline(this.text, this.label);
+    }
+
+    /** Stops parsing here: the worker analyses the document (too large or too slow for the event loop). */
+    detach(): void {
+        this.dispose();
+        this.detached = true;
+    }
+
+    /** Parses here again (from the next change or analysis on): the document became quick to analyse. */
+    attach(): void {
+        this.detached = false;
     }
 
     /**

@@ -49,6 +49,9 @@ export function registerFeatures(ctx: ServerContext): void {
             await ctx.settled();
             const doc = workspace.open.get(uriKey(uri));
             if (!doc || token.isCancellationRequested) return fallback;
+            // A document too slow for the event loop is read in a worker thread: wait for it (others go on).
+            await doc.entry.whenAnalysed();
+            if (token.isCancellationRequested) return fallback;
             return await fn(doc);
         } catch (err) {
             ctx.log(`${what} failed for ${uri}: ${errorText(err)}`);

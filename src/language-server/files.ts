@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileAnalysis } from '../shared/model';
+import { emptyAnalysis } from '../shared/python/analyze';
 import type { SourceBytesProblem } from '../shared/rules/source';
 import type { FileRuleContext, Problem } from '../shared/rules/types';
 import type { AnalysisHost, IncrementalDocument } from './analysisHost';
@@ -13,6 +14,13 @@ import { uriToPath } from './uris';
 export class FileEntry {
     private analysisCache: FileAnalysis | undefined;
     private problemsCache: Problem[] | undefined;
+    /** The last analysis this entry had: what `analysis()` shows while the worker reads the current text. */
+    private shown: FileAnalysis | undefined;
+    /** True once the file proved too large or too slow for the event loop: the worker thread analyses it. */
+    private offThread = false;
+    /** The worker's analysis under way (of the version current when it started). */
+    private running: Promise<void> | undefined;
+    private disposed = false;
     /** Bumped on every content change; the disk copy stays at 0. */
     version = 0;
     /** Why Python would refuse the bytes on disk (the editor's text has no trace of invalid UTF-8). */
@@ -42,14 +50,63 @@ export class FileEntry {
         this.incremental?.update(changes, text);
     }
 
+    /**
+     * The analysis of the current text. A file too large or too slow for the event loop is analysed in the worker
+     * thread: until its analysis arrives (`analysing`), this is the previous one (or an empty one), and the host's
+     * `onAnalysed` says when to ask again.
+     */
     analysis(): FileAnalysis {
-        this.analysisCache ??= this.incremental ? this.incremental.analysis() : this.host.analyze(this.text, this.uri);
-        return this.analysisCache;
+        if (this.analysisCache) return this.analysisCache;
+        if (!this.offThread) {
+            const inline = this.incremental
+                ? this.incremental.analysisInline()
+                : this.host.analyzeInline(this.text, this.uri);
+            if (inline) return (this.analysisCache = this.shown = inline);
+            this.offThread = true;
+            this.incremental?.detach();
+        }
+        this.analyseOffThread();
+        return (this.shown ??= emptyAnalysis(this.text.includes('vastai')));
+    }
+
+    /** True while `analysis()` is not the current text's: the worker is reading it, or is yet to. */
+    get analysing(): boolean {
+        return this.analysisCache === undefined && this.offThread;
+    }
+
+    /** Resolves once the analysis started for the current text has arrived (at once for most files). */
+    async whenAnalysed(): Promise<void> {
+        this.analysis();
+        await this.running;
+    }
+
+    private analyseOffThread(): void {
+        if (this.running || this.disposed) return;
+        const { version, text } = this;
+        this.running = this.host.analyzeOffThread(text, this.uri).then(({ analysis, ms }) => {
+            this.running = undefined;
+            if (this.disposed) return;
+            if (this.version === version) {
+                this.analysisCache = this.shown = analysis;
+                this.problemsCache = undefined;
+                // It would have fitted on the event loop (the nesting was fixed, or the machine was busy when it
+                // first looked slow): back to incremental parsing there.
+                if (ms < this.host.inline.budgetMs && text.length <= this.host.inline.maxChars) {
+                    this.offThread = false;
+                    this.incremental?.attach();
+                }
+            }
+            // Newer text meanwhile: asking again starts its analysis.
+            this.host.onAnalysed(this.key);
+        });
     }
 
     /** File-level problems (before settings and ignore comments). */
     problems(): Problem[] {
-        this.problemsCache ??= this.host.checkFile(this.analysis(), this.ruleContext());
+        const analysis = this.analysis();
+        // Problems of a stand-in analysis (the worker is reading the current text) are not kept.
+        if (analysis !== this.analysisCache) return this.host.checkFile(analysis, this.ruleContext());
+        this.problemsCache ??= this.host.checkFile(analysis, this.ruleContext());
         return this.problemsCache;
     }
 
@@ -59,6 +116,7 @@ export class FileEntry {
     }
 
     dispose(): void {
+        this.disposed = true;
         this.incremental?.dispose();
     }
 

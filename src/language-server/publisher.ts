@@ -97,6 +97,8 @@ export class Publisher {
         const out: DeploymentSummary[] = [];
         for (const e of entries) {
             try {
+                // A file the worker thread is reading is listed as it will be, not as it was.
+                await e.whenAnalysed();
                 out.push(...(await this.summariesOf(e)));
             } catch (err) {
                 // One broken file must not empty the whole list.
@@ -144,6 +146,8 @@ export class Publisher {
     }
 
     private async refreshOne(key: string, e: FileEntry | undefined, changedUris: string[]): Promise<void> {
+        // The worker thread is reading this file: its diagnostics come when the analysis does (host.onAnalysed).
+        if (e && (e.analysis(), e.analysing)) return;
         const versionAtStart = e?.version;
         const diagnostics = e && this.shouldPublish(e) ? await this.diagnosticsOf(e) : undefined;
         // A newer edit arrived while settings were fetched: its own refresh will publish.

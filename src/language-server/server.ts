@@ -159,9 +159,15 @@ export function startServer(connection: Connection): Disposable {
         })().catch((err: unknown) => log(`Settings change failed: ${errorText(err)}`));
     });
 
-    connection.onShutdown(() => publisher?.dispose());
+    // A file analysed in the worker thread is re-diagnosed when its analysis arrives.
+    host.onAnalysed = (key) => publisher?.enqueue({ keys: [key], all: false });
+    const dispose = (): void => {
+        publisher?.dispose();
+        host.dispose();
+    };
+    connection.onShutdown(dispose);
 
-    return { dispose: () => publisher?.dispose() };
+    return { dispose };
 }
 
 /** Workspace folders from initialize (`workspaceFolders`, else the deprecated `rootUri`/`rootPath`). */

@@ -1,9 +1,19 @@
 // Issue 12 item 9: crafted nesting and huge documents. Before: a 100 KB file of nested `Deployment(name=...)`
 // blocked every request for 78 s (a root-to-node walk per occurrence), and a 5 MB document for 592 s. Now the walk
-// is linear, one analysis has a time budget, and a document over the size limit gets one clear diagnostic.
+// is linear, one analysis has a time budget, and a document over the size limit gets one clear diagnostic. A document
+// too large or too slow for the event loop is analysed in a worker thread (dist/analysisWorker.js, with its own
+// parser), so hover, completion, symbols, CodeLens of other documents and shutdown answer while it is read; before,
+// every request waited for its parse and then up to the 1 s analysis budget.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DocumentSymbolRequest } from 'vscode-languageserver-protocol';
+import {
+    CodeLensRequest,
+    CompletionRequest,
+    DocumentSymbolRequest,
+    ExitNotification,
+    HoverRequest,
+    ShutdownRequest,
+} from 'vscode-languageserver-protocol';
 import { goodApp } from '../server/helpers';
 import { peakRssMb, startServer, within } from './helpers';
 
@@ -13,13 +23,19 @@ function nested(bytes: number): string {
     return `from vastai import Deployment\napp = ${'Deployment(name='.repeat(levels)}"x"${')'.repeat(levels)}\n`;
 }
 
-void test('100 KB of nested Deployment(...) calls: diagnosed within seconds, other requests answered', async () => {
+/** The server with a deployment file open and diagnosed, the "other" document of the tests below. */
+async function serverWithOther(): Promise<Awaited<ReturnType<typeof startServer>> & { other: string }> {
     const server = await startServer();
-    const { client } = server;
+    const other = 'file:///tmp/vast-adversarial/other.py';
+    await server.client.open(other, goodApp('other'), 1);
+    await within(10000, 'other diagnostics', server.client.diagnosticsFor(other));
+    return { ...server, other };
+}
+
+void test('100 KB of nested Deployment(...) calls: diagnosed within seconds, other requests answered', async () => {
+    const server = await serverWithOther();
+    const { client, other } = server;
     try {
-        const other = 'file:///tmp/vast-adversarial/other.py';
-        await client.open(other, goodApp('other'), 1);
-        await within(10000, 'other diagnostics', client.diagnosticsFor(other));
         const uri = 'file:///tmp/vast-adversarial/nested.py';
         const started = Date.now();
         await client.open(uri, nested(100_000), 1);
@@ -55,6 +71,72 @@ void test('a 5 MB document: one not-analysed diagnostic, quickly, memory bounded
         assert.match(diags.diagnostics[0]?.message ?? '', /million characters/);
         const rss = peakRssMb(server.child.pid as number);
         assert.ok(rss < 500, `peak RSS ${Math.round(rss)} MB`);
+    } finally {
+        server.stop();
+    }
+});
+
+/** A bound well below the slow document's analysis (its parse, then the 1 s analysis budget). */
+const ANSWER_MS = 500;
+
+/** Resolves to how long `p` took to settle, from now. */
+async function timed<T>(p: Promise<T>): Promise<{ value: T; ms: number }> {
+    const started = performance.now();
+    const value = await p;
+    return { value, ms: performance.now() - started };
+}
+
+void test('requests on another document answer while a slow one is analysed (in the worker thread)', async () => {
+    const server = await serverWithOther();
+    const { client, other } = server;
+    try {
+        const slow = 'file:///tmp/vast-adversarial/slow.py';
+        const started = performance.now();
+        await client.open(slow, nested(700_000), 1);
+        const slowDiagnostics = client.diagnosticsFor(slow);
+        const doc = { textDocument: { uri: other } };
+        const send = client.connection.sendRequest.bind(client.connection);
+        const answers = await within(
+            10000,
+            'requests on the other document',
+            Promise.all([
+                timed(send(HoverRequest.type, { ...doc, position: { line: 3, character: 8 } })),
+                timed(send(CompletionRequest.type, { ...doc, position: { line: 14, character: 0 } })),
+                timed(send(DocumentSymbolRequest.type, doc)),
+                timed(send(CodeLensRequest.type, doc)),
+            ]),
+        );
+        const [hover, completion, symbols, lenses] = answers;
+        assert.match(JSON.stringify(hover?.value), /Deployment/, 'the hover is the real one');
+        assert.ok(Array.isArray(symbols?.value) && symbols.value.length > 0, 'symbols of the other file');
+        assert.ok(Array.isArray(lenses?.value) && lenses.value.length > 0, 'lenses of the other file');
+        assert.ok(completion?.value !== undefined);
+        const diags = await within(30000, 'diagnostics of the slow document', slowDiagnostics);
+        const slowMs = performance.now() - started;
+        const ms = answers.map((a) => Math.round(a.ms));
+        process.stderr.write(`slow document diagnosed in ${Math.round(slowMs)} ms; requests answered in ${ms} ms\n`);
+        assert.ok(diags.diagnostics.length > 0, 'the slow document gets its diagnostic');
+        assert.ok(slowMs > 2 * ANSWER_MS, `the slow document took ${Math.round(slowMs)} ms: not slow enough to tell`);
+        for (const [i, a] of answers.entries()) {
+            assert.ok(a.ms < ANSWER_MS, `request ${i} answered in ${Math.round(a.ms)} ms`);
+        }
+    } finally {
+        server.stop();
+    }
+});
+
+void test('shutdown and exit while a slow document is analysed', async () => {
+    const server = await startServer();
+    const { client, child } = server;
+    try {
+        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+        await client.open('file:///tmp/vast-adversarial/slow.py', nested(700_000), 1);
+        // The open is read and the worker started before shutdown arrives.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const shutdown = await within(5000, 'shutdown', timed(client.connection.sendRequest(ShutdownRequest.type)));
+        assert.ok(shutdown.ms < ANSWER_MS, `shutdown answered in ${Math.round(shutdown.ms)} ms`);
+        await client.connection.sendNotification(ExitNotification.type);
+        assert.equal(await within(ANSWER_MS * 4, 'the process to exit', exited), 0);
     } finally {
         server.stop();
     }

@@ -51,6 +51,7 @@ void test('the .vsix holds the bundles, wasm and Python shim, and its server run
             'package.json',
             'dist/extension.js',
             'dist/server.js',
+            'dist/analysisWorker.js',
             'dist/cli.js',
             'dist/tree-sitter.wasm',
             'dist/tree-sitter-python.wasm',
@@ -77,6 +78,13 @@ void test('the .vsix holds the bundles, wasm and Python shim, and its server run
             await client.open(uri, BROKEN_APP);
             const diags = await client.diagnosticsFor(uri);
             assert.ok(diags.diagnostics.some((d) => d.code === 'missing-benchmark'));
+            // A document over the event loop's size is analysed in the worker thread, which loads its own parser
+            // (the wasm files next to it in dist/).
+            const large = uriOf(path.join(tmp, 'large.py'));
+            await client.open(large, BROKEN_APP + `x = "${'a'.repeat(90)}"\n`.repeat(6000));
+            const largeDiags = await client.diagnosticsFor(large);
+            assert.ok(largeDiags.diagnostics.some((d) => d.code === 'missing-benchmark'));
+            assert.ok(!client.logs.some((l) => l.includes('worker')), client.logs.join('\n'));
             await client.close(true);
         } finally {
             child.kill();

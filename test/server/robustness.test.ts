@@ -13,7 +13,7 @@ void test('analysis before the parser is loaded: empty results and a log line, n
     assert.deepEqual(a.deployments, []);
     const doc = host.openDocument(goodApp(), 'file:///y.py');
     doc.update([{ text: 'x = 1' }], 'x = 1');
-    assert.deepEqual(doc.analysis().deployments, []);
+    assert.deepEqual(doc.analysisInline()?.deployments, []);
     doc.dispose();
     assert.ok(
         logs.some((l) => l.includes('initPython')),

@@ -11,7 +11,14 @@ import { parsePython } from './parser';
 export { initPython, isPythonReady, PythonNotInitializedError, WasmNotFoundError } from './parser';
 export { PythonDocument, type ContentChange } from './document';
 export { analyzeTree, emptyAnalysis, type AnalyzeOptions } from './analyzeTree';
-export { ANALYSIS_BUDGET_MS, MAX_ANALYSED_CHARS } from './limits';
+export {
+    ANALYSIS_BUDGET_MS,
+    INLINE_BUDGET_MS,
+    MAX_ANALYSED_CHARS,
+    MAX_INLINE_CHARS,
+    notAnalysed,
+    overBudget,
+} from './limits';
 
 /**
  * Analyses Python source text: every deployment that can be read, even mid-edit. Never throws; before
@@ -31,6 +38,11 @@ export function analyzePython(text: string, options: AnalyzeOptions = {}): FileA
  * `budgetMs` stops; both give an empty analysis whose `notAnalysed` says why.
  */
 export function analyzeBounded(text: string, budgetMs: number): FileAnalysis {
+    return analyzeWithin(text, budgetMs) ?? notAnalysed(text, overBudget(budgetMs));
+}
+
+/** `analyzeBounded`, but undefined when the analysis runs past `budgetMs` (the caller decides what happens next). */
+export function analyzeWithin(text: string, budgetMs: number): FileAnalysis | undefined {
     if (text.length > MAX_ANALYSED_CHARS) return notAnalysed(text, tooLarge(text.length));
     const tree = parsePython(text);
     try {
@@ -38,7 +50,7 @@ export function analyzeBounded(text: string, budgetMs: number): FileAnalysis {
         index.limitTime(budgetMs);
         return analyzeIndexed(index);
     } catch (err) {
-        if (err instanceof AnalysisBudgetError) return notAnalysed(text, overBudget(budgetMs));
+        if (err instanceof AnalysisBudgetError) return undefined;
         throw err;
     } finally {
         tree.delete();

@@ -224,6 +224,12 @@ export class PythonDocument {
      * still running after that long stops, and the result says so (`notAnalysed`) instead of holding up the caller.
      */
     analyze(budgetMs?: number): FileAnalysis {
+        this.cached = this.analyzeWithin(budgetMs) ?? notAnalysed(this.content, overBudget(budgetMs ?? 0));
+        return this.cached;
+    }
+
+    /** `analyze`, but undefined (and nothing cached) when the analysis runs past `budgetMs`. */
+    analyzeWithin(budgetMs: number | undefined): FileAnalysis | undefined {
         if (this.cached) return this.cached;
         const previous =
             this.occurrences && this.changed ? { hits: this.occurrences, change: this.changed } : undefined;
@@ -232,13 +238,15 @@ export class PythonDocument {
         try {
             this.cached = analyzeIndexed(index);
             this.occurrences = index.found;
+            this.changed = undefined;
+            return this.cached;
         } catch (err) {
             if (!(err instanceof AnalysisBudgetError)) throw err;
-            this.cached = notAnalysed(this.content, overBudget(budgetMs ?? 0));
+            // The next try starts afresh: the occurrences found so far are not all of them.
             this.occurrences = undefined;
+            this.changed = undefined;
+            return undefined;
         }
-        this.changed = undefined;
-        return this.cached;
     }
 
     /** Frees the tree. The document cannot be used afterwards. */

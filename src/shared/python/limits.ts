@@ -9,6 +9,14 @@ import { emptyAnalysis } from './analyzeTree';
 export const MAX_ANALYSED_CHARS = 2_000_000;
 /** Milliseconds one analysis may take in the language server before it gives up. */
 export const ANALYSIS_BUDGET_MS = 1000;
+/**
+ * The language server analyses a document on its event loop only while that stays short: a text over
+ * `MAX_INLINE_CHARS` (its first parse alone takes a few hundred ms), or an analysis still running after
+ * `INLINE_BUDGET_MS`, moves to a worker thread, so requests keep being answered meanwhile. A keystroke in a
+ * 10,000-line file costs a few ms inline; sending it to a thread would cost more than that.
+ */
+export const MAX_INLINE_CHARS = 500_000;
+export const INLINE_BUDGET_MS = 300;
 
 /** The reason for a file over `MAX_ANALYSED_CHARS`. */
 export function tooLarge(chars: number): string {
