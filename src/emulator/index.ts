@@ -4,3 +4,4 @@ export type { EmulatorOptions, EmulatorHandle, EmulatorWorkerInfo } from './serv
 export { runEmulatorCli, parseEmulatorArgs, EMULATOR_USAGE, UsageError } from './cli';
 export type { CliIo } from './cli';
 export type { FaultRule } from './faults';
+export { StateInUseError, stillHolds, type StateOwner } from './stateLock';

@@ -13,6 +13,7 @@ import { marketRoute } from './market';
 import { apiError, json, jsonObject, keyOf, readBody, send, type Reply, type Req } from './http';
 import { downloadBlob, downloadUrl, uploadBlob } from './s3';
 import { stopLeftovers } from './orphans';
+import { claimStateDir, type StateClaim } from './stateLock';
 import { probePython, probeSandbox } from './runtime';
 import { now, Store, type DeploymentRec } from './state';
 import { workerReportRoute } from './workerApi';
@@ -121,12 +122,31 @@ export function findShimDir(): string {
     return found;
 }
 
+/**
+ * Starts an emulator. With a state folder that another running emulator holds, rejects with StateInUseError, which
+ * names that emulator's URL and key (the caller uses it instead).
+ */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
     const host = options.host ?? '127.0.0.1';
     if (!LOOPBACK.has(host)) throw new Error(`The emulator only listens on loopback, not ${host}`);
+    if (!options.stateDir) return startWith(options, host, undefined);
+    fs.mkdirSync(options.stateDir, { recursive: true });
+    const claim = await claimStateDir(options.stateDir);
+    try {
+        return await startWith(options, host, claim);
+    } catch (e) {
+        claim.release();
+        throw e;
+    }
+}
+
+async function startWith(
+    options: EmulatorOptions,
+    host: string,
+    claim: StateClaim | undefined,
+): Promise<EmulatorHandle> {
     const shimDir = options.shimDir ?? findShimDir();
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vast-emulator-'));
-    if (options.stateDir) fs.mkdirSync(options.stateDir, { recursive: true });
     const store = new Store(options.stateDir, scratch);
     let apiKeys = options.apiKeys?.filter((k) => k !== '') ?? [];
     let generatedKey: string | undefined;
@@ -251,8 +271,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const onExit = (): void => {
         workers.killAllNow();
         fs.rmSync(scratch, { recursive: true, force: true });
+        claim?.release();
     };
     process.on('exit', onExit);
+    claim?.publish({ url: core.baseUrl, apiKey: apiKeys[0], workers: runtime.description, notes: runtime.notices });
     let stopped: Promise<void> | undefined;
     return {
         url: core.baseUrl,
@@ -288,6 +310,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                 store.flush();
                 fs.rmSync(scratch, { recursive: true, force: true });
                 if (options.stateDir) fs.rmSync(workRoot, { recursive: true, force: true });
+                claim?.release();
             })()),
     };
 }

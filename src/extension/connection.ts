@@ -47,6 +47,8 @@ let nextId = 1;
 export class Connections implements vscode.Disposable {
     private current?: Promise<Connection>;
     private emulator?: Promise<LocalEmulator>;
+    /** The emulator once started or found: checked on each `get()` when it belongs to another window. */
+    private emulatorNow?: LocalEmulator;
     private readonly changed = new vscode.EventEmitter<void>();
     /** Fires when the target, URLs or key changed (the status cache must be dropped). */
     readonly onDidChange = this.changed.event;
@@ -60,6 +62,14 @@ export class Connections implements vscode.Disposable {
     /** The connection, or a rejection (NoApiKeyError, UntrustedWorkspaceError, an emulator start failure). */
     get(): Promise<Connection> {
         if (!vscode.workspace.isTrusted) return Promise.reject(new UntrustedWorkspaceError('Talking to the service'));
+        if (this.emulatorNow && !this.emulatorNow.stillRunning()) {
+            // The window whose emulator this one shared has stopped it: start one here, on the same state.
+            this.log.info('The local emulator of the other VS Code window stopped; starting one in this window');
+            this.emulator = undefined;
+            this.emulatorNow = undefined;
+            this.current = undefined;
+            this.changed.fire();
+        }
         if (!this.current) {
             const p = this.create();
             this.current = p;
@@ -150,6 +160,12 @@ export class Connections implements vscode.Disposable {
                 return emu;
             })();
             this.emulator = p;
+            p.then(
+                (emu) => {
+                    if (this.emulator === p) this.emulatorNow = emu;
+                },
+                () => undefined,
+            );
             p.catch((err: unknown) => {
                 if (this.emulator === p) this.emulator = undefined;
                 this.log.error(`The local emulator failed to start: ${String(err)}`);
@@ -162,6 +178,7 @@ export class Connections implements vscode.Disposable {
         this.changed.dispose();
         const emu = await this.runningEmulator();
         this.emulator = undefined;
+        this.emulatorNow = undefined;
         if (emu) await emu.stop();
     }
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { findShimDir, startEmulator } from '../emulator/index';
+import { findShimDir, startEmulator, StateInUseError, stillHolds, type StateOwner } from '../emulator/index';
 import { readSettings } from './settings';
 import { errorMessage } from './util';
 
@@ -11,6 +11,10 @@ export interface LocalEmulator {
     workers: string;
     /** Said once at start: isolation, and anything the user should know (no sandbox, why the built-in worker). */
     notes: string[];
+    /** Set when another window's emulator is used (it owns the state folder): its process. */
+    sharedFrom?: number;
+    /** False once a shared emulator's window has stopped it (then this window starts its own). */
+    stillRunning(): boolean;
     stop(): Promise<void>;
 }
 
@@ -32,18 +36,27 @@ export async function startEmbeddedEmulator(
     } catch {
         shimDir = context.asAbsolutePath('dist/python');
     }
-    const handle = await startEmulator({
-        host: '127.0.0.1',
-        port: 0,
-        stateDir,
-        python: pythonPath,
-        shimDir,
-        // Defence in depth: the extension never deploys from an untrusted workspace anyway.
-        allowWorkers: vscode.workspace.isTrusted,
-        allowPip: pipAllowed(),
-        // A deploy is why the emulator starts: have a worker's interpreter ready for it (one idle Python, ~50 MB).
-        warmWorker: 'eager',
-    });
+    let handle;
+    try {
+        handle = await startEmulator({
+            host: '127.0.0.1',
+            port: 0,
+            stateDir,
+            python: pythonPath,
+            shimDir,
+            // Defence in depth: the extension never deploys from an untrusted workspace anyway.
+            allowWorkers: vscode.workspace.isTrusted,
+            allowPip: pipAllowed(),
+            // A deploy is why the emulator starts: have a worker's interpreter ready for it (one idle Python, ~50 MB).
+            warmWorker: 'eager',
+        });
+    } catch (err) {
+        // Another VS Code window runs the emulator of this same state: use it, so both see the same deployments.
+        if (err instanceof StateInUseError && err.owner.apiKey) {
+            return shared(stateDir, err.owner, err.owner.url, err.owner.apiKey);
+        }
+        throw err;
+    }
     // The setting applies to the next worker started, without restarting the emulator (its deployments stay up).
     const settingWatch = vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration(PIP_SETTING)) return;
@@ -65,6 +78,7 @@ export async function startEmbeddedEmulator(
             pipAllowed() ? "pip packages go into each deployment's own venv" : 'pip packages are skipped',
             ...handle.runtime.notices,
         ],
+        stillRunning: () => true,
         stop: async () => {
             settingWatch.dispose();
             try {
@@ -82,4 +96,18 @@ const PIP_SETTING = 'vastDeployments.emulator.installPipPackages';
 /** `installPipPackages`, in a trusted workspace only: an untrusted one never runs anything. */
 function pipAllowed(): boolean {
     return vscode.workspace.isTrusted && readSettings().emulator.installPipPackages;
+}
+
+function shared(stateDir: string, owner: StateOwner, url: string, apiKey: string): LocalEmulator {
+    return {
+        url,
+        apiKey,
+        workers: owner.workers ?? 'the worker of the other window',
+        // Its settings (pip packages, Python) are that window's.
+        notes: [`shared with another VS Code window (process ${owner.pid}), which started it`, ...(owner.notes ?? [])],
+        sharedFrom: owner.pid,
+        stillRunning: () => stillHolds(stateDir, owner),
+        // Not ours to stop: the window that started it stops it when it closes.
+        stop: async () => undefined,
+    };
 }
