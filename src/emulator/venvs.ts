@@ -62,6 +62,8 @@ export class Venvs {
     private readonly procs = new Map<number, Set<ChildProcess>>();
     /** The venv each deployment asked for last: kept when older ones are pruned. */
     private readonly latest = new Map<number, string>();
+    /** Deployments torn down (ids are never reused): an install of theirs still in flight stops. */
+    private readonly removed = new Set<number>();
 
     constructor(private readonly o: VenvOptions) {}
 
@@ -99,6 +101,7 @@ export class Venvs {
 
     /** Teardown: stops a running install and deletes every venv of the deployment. */
     remove(depId: number): void {
+        this.removed.add(depId);
         this.latest.delete(depId);
         for (const p of this.procs.get(depId) ?? []) killGroup(p);
         for (const dir of this.dirsOf(depId)) fs.rmSync(dir, { recursive: true, force: true });
@@ -201,6 +204,8 @@ export class Venvs {
         log: (line: string) => void,
         what: string,
     ): Promise<void> {
+        const tornDown = (): Error => new Error(`${what} stopped: the deployment was torn down`);
+        if (this.removed.has(depId)) return Promise.reject(tornDown());
         return new Promise((resolve, reject) => {
             const p = spawn(file, args, { env: pipEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
             let set = this.procs.get(depId);
@@ -233,8 +238,9 @@ export class Venvs {
             p.on('close', (code, signal) => {
                 clearTimeout(timer);
                 set.delete(p);
+                if (this.removed.has(depId)) return reject(tornDown());
                 if (code === 0) return resolve();
-                const limit = Math.round((this.o.timeoutMs ?? DEFAULT_PIP_TIMEOUT_MS) / 1000);
+                const limit = Number(((this.o.timeoutMs ?? DEFAULT_PIP_TIMEOUT_MS) / 1000).toPrecision(3));
                 if (timedOut) return reject(new Error(`${what} timed out after ${limit} s (the emulator's limit)`));
                 // First line: the package and pip's last word on it (the toast shows it); then every ERROR line.
                 const how = signal ? `signal ${signal}` : `exit code ${code}`;

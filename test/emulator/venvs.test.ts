@@ -1,0 +1,113 @@
+/**
+ * The per-deployment venvs on their own (src/emulator/venvs.ts): the time limit, a teardown during an install, a
+ * chosen interpreter that is itself a venv, and reading the pip list from a stored tarball.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { readPipInstalls, Venvs } from '../../src/emulator/venvs';
+import { packCase, tmpDir } from './helpers';
+
+const PY = '/usr/bin/python3';
+
+function wheel(dir: string): void {
+    const script = [
+        'import os, sys, zipfile',
+        'info = "vast_unit_pkg-0.1.dist-info"',
+        'files = {"vast_unit_pkg/__init__.py": "VALUE = 7\\n",',
+        '         info + "/METADATA": "Metadata-Version: 2.1\\nName: vast-unit-pkg\\nVersion: 0.1\\n",',
+        '         info + "/WHEEL": "Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n"}',
+        'files[info + "/RECORD"] = "".join(k + ",,\\n" for k in files) + info + "/RECORD,,\\n"',
+        'with zipfile.ZipFile(os.path.join(sys.argv[1], "vast_unit_pkg-0.1-py3-none-any.whl"), "w") as z:',
+        '    for k, v in files.items():',
+        '        z.writestr(k, v)',
+    ].join('\n');
+    execFileSync(PY, ['-c', script, dir]);
+}
+
+void describe('emulator venvs', () => {
+    const saved = { index: process.env.PIP_NO_INDEX, links: process.env.PIP_FIND_LINKS };
+    before(() => {
+        const wheels = tmpDir('venv-wheels-');
+        wheel(wheels);
+        process.env.PIP_NO_INDEX = '1';
+        process.env.PIP_FIND_LINKS = wheels;
+    });
+    after(() => {
+        for (const [k, v] of [
+            ['PIP_NO_INDEX', saved.index],
+            ['PIP_FIND_LINKS', saved.links],
+        ] as const) {
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+        }
+    });
+
+    void test('an install over the time limit is killed, says so, and leaves nothing behind', async () => {
+        const root = tmpDir('venvs-');
+        const venvs = new Venvs({ python: PY, root, timeoutMs: 100 });
+        const lines: string[] = [];
+        await assert.rejects(
+            venvs.ensure(1, ['vast-unit-pkg'], (l) => lines.push(l)),
+            {
+                message: /timed out after 0\.1 s \(the emulator's limit\)$/,
+            },
+        );
+        assert.deepEqual(fs.readdirSync(root), []);
+        assert.match(lines[0]!, /^\[pip\] creating a virtual environment for vast-unit-pkg/);
+    });
+
+    void test('a teardown during the install stops it and deletes the venv', async () => {
+        const root = tmpDir('venvs-');
+        const venvs = new Venvs({ python: PY, root });
+        let removed = false;
+        const p = venvs.ensure(4, ['vast-unit-pkg'], (l) => {
+            if (!removed && l.startsWith('[pip] Looking in links')) {
+                removed = true;
+                venvs.remove(4);
+            }
+        });
+        await assert.rejects(p, /^Error: pip install vast-unit-pkg stopped: the deployment was torn down$/);
+        await assert.rejects(
+            venvs.ensure(4, ['vast-unit-pkg'], () => undefined),
+            /torn down/,
+        );
+        assert.deepEqual(fs.readdirSync(root), []);
+    });
+
+    void test('a chosen interpreter that is a venv keeps its own packages visible in the deployment venv', async () => {
+        const parent = path.join(tmpDir('parent-venv-'), 'venv');
+        execFileSync(PY, ['-m', 'venv', '--system-site-packages', '--without-pip', parent]);
+        const site = execFileSync(path.join(parent, 'bin', 'python'), [
+            '-c',
+            'import site; print(site.getsitepackages()[0])',
+        ])
+            .toString()
+            .trim();
+        fs.writeFileSync(path.join(site, 'only_in_parent.py'), 'WHERE = "parent"\n');
+        const venvs = new Venvs({ python: path.join(parent, 'bin', 'python'), root: tmpDir('venvs-') });
+        const v = await venvs.ensure(2, ['vast-unit-pkg'], () => undefined);
+        assert.equal(v.installed, true);
+        const out = execFileSync(v.python, [
+            '-c',
+            'import only_in_parent, vast_unit_pkg; print(only_in_parent.WHERE, vast_unit_pkg.VALUE)',
+        ]);
+        assert.equal(out.toString().trim(), 'parent 7');
+        const again = await venvs.ensure(2, ['vast-unit-pkg'], () => undefined);
+        assert.deepEqual([again.installed, again.dir], [false, v.dir]);
+    });
+
+    void test("the pip list comes from the tarball's config.json; a malformed one is an error", async () => {
+        const cfg = (pip: unknown) => ({ name: 'my-app', pip_installs: pip, apt_gets: [], envs: [], runs: [] });
+        const write = (pip: unknown): string => {
+            const f = path.join(tmpDir(), 'x.tar.gz');
+            fs.writeFileSync(f, packCase('basic', undefined, cfg(pip)).tar);
+            return f;
+        };
+        assert.deepEqual(await readPipInstalls(write(['torch==2.5.1', '--pre', 'x'])), ['torch==2.5.1', '--pre', 'x']);
+        assert.deepEqual(await readPipInstalls(write([])), []);
+        await assert.rejects(readPipInstalls(write(['ok', 3])), /pip_installs is not a list of strings/);
+    });
+});
