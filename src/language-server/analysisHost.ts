@@ -13,6 +13,7 @@ import {
     MAX_INLINE_CHARS,
     notAnalysed,
     overBudget,
+    ParseBudgetError,
     PythonDocument,
 } from '../shared/python/analyze';
 import { checkFile, checkWorkspace, type FileRuleContext, type Problem, type WorkspaceFile } from '../shared/rules';
@@ -75,7 +76,7 @@ export class AnalysisHost {
         if (text.length > MAX_ANALYSED_CHARS) return this.analyze(text, label);
         if (text.length > this.inline.maxChars) return undefined;
         try {
-            return this.withinInlineBudget(text, (ms) => analyzeWithin(text, ms));
+            return this.withinInlineBudget(text, (ms) => analyzeWithin(text, ms, true));
         } catch (err) {
             this.log(`Analysis of ${label} failed: ${errorText(err)}`);
             return emptyAnalysis();
@@ -153,6 +154,8 @@ export class IncrementalDocument {
     private doc: PythonDocument | undefined;
     /** True while the document is analysed in the worker: nothing is parsed here then. */
     private detached = false;
+    /** True when parsing it took longer than the inline budget (see `limits.ts`): the worker must take it. */
+    private slowParse = false;
 
     constructor(
         private text: string,
@@ -166,9 +169,10 @@ export class IncrementalDocument {
     private open(text: string): void {
         if (this.detached || text.length > this.host.inline.maxChars) return;
         try {
-            this.doc = new PythonDocument(text);
+            this.doc = new PythonDocument(text, this.host.inline.budgetMs);
         } catch (err) {
-            this.host.logError(`Incremental parsing of ${this.label} unavailable`, err);
+            if (err instanceof ParseBudgetError) this.slowParse = true;
+            else this.host.logError(`Incremental parsing of ${this.label} unavailable`, err);
         }
     }
 
@@ -194,7 +198,8 @@ export class IncrementalDocument {
                 this.doc.update([{ text: newText }]);
             }
         } catch (err) {
-            this.host.logError(`Incremental update of ${this.label} failed; re-parsing`, err);
+            if (err instanceof ParseBudgetError) this.slowParse = true;
+            else this.host.logError(`Incremental update of ${this.label} failed; re-parsing`, err);
             this.dispose();
         }
     }
@@ -204,7 +209,7 @@ export class IncrementalDocument {
      * undefined when the worker must do it.
      */
     analysisInline(): FileAnalysis | undefined {
-        if (this.detached) return undefined;
+        if (this.detached || this.slowParse) return undefined;
         if (this.doc) {
             const doc = this.doc;
             try {
@@ -226,6 +231,7 @@ export class IncrementalDocument {
     /** Parses here again (from the next change or analysis on): the document became quick to analyse. */
     attach(): void {
         this.detached = false;
+        this.slowParse = false;
     }
 
     /**

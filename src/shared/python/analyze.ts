@@ -6,9 +6,10 @@ import type { FileAnalysis } from '../model';
 import { analyzeIndexed, analyzeTree, type AnalyzeOptions } from './analyzeTree';
 import { MAX_ANALYSED_CHARS, notAnalysed, overBudget, tooLarge } from './limits';
 import { AnalysisBudgetError, SourceIndex } from './nodes';
-import { parsePython } from './parser';
+import { parsePython, ParseBudgetError } from './parser';
+import type { Tree } from 'web-tree-sitter';
 
-export { initPython, isPythonReady, PythonNotInitializedError, WasmNotFoundError } from './parser';
+export { initPython, isPythonReady, ParseBudgetError, PythonNotInitializedError, WasmNotFoundError } from './parser';
 export { PythonDocument, type ContentChange } from './document';
 export { analyzeTree, emptyAnalysis, type AnalyzeOptions } from './analyzeTree';
 export {
@@ -41,10 +42,19 @@ export function analyzeBounded(text: string, budgetMs: number): FileAnalysis {
     return analyzeWithin(text, budgetMs) ?? notAnalysed(text, overBudget(budgetMs));
 }
 
-/** `analyzeBounded`, but undefined when the analysis runs past `budgetMs` (the caller decides what happens next). */
-export function analyzeWithin(text: string, budgetMs: number): FileAnalysis | undefined {
+/**
+ * `analyzeBounded`, but undefined when the analysis runs past `budgetMs` (the caller decides what happens next).
+ * `boundParse`: the parse counts against the budget too (the language server's event loop).
+ */
+export function analyzeWithin(text: string, budgetMs: number, boundParse = false): FileAnalysis | undefined {
     if (text.length > MAX_ANALYSED_CHARS) return notAnalysed(text, tooLarge(text.length));
-    const tree = parsePython(text);
+    let tree: Tree;
+    try {
+        tree = parsePython(text, undefined, boundParse ? budgetMs : undefined);
+    } catch (err) {
+        if (err instanceof ParseBudgetError) return undefined;
+        throw err;
+    }
     try {
         const index = new SourceIndex(text, tree);
         index.limitTime(budgetMs);

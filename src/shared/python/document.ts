@@ -129,8 +129,12 @@ export class PythonDocument {
     /** False while the text surely has no `\r` (most files): saves a scan of the whole text per keystroke. */
     private mayHaveCR: boolean;
 
-    constructor(private content: string) {
-        this.tree = parsePython(content);
+    /** `parseBudgetMs`: the longest one parse may take, else `ParseBudgetError` (from the constructor or `update`). */
+    constructor(
+        private content: string,
+        private readonly parseBudgetMs?: number,
+    ) {
+        this.tree = parsePython(content, undefined, parseBudgetMs);
         this.starts = lineStarts(content);
         this.mayHaveCR = content.includes('\r');
     }
@@ -201,7 +205,7 @@ export class PythonDocument {
         // With a lone `\r` the parser sees `\n` there (see parsePython), so the edits' rows above do not describe
         // its tree: parse afresh (rare: old Mac line ends).
         const loneCR = this.mayHaveCR && hasLoneCR(this.content);
-        const next = parsePython(this.content, loneCR ? undefined : this.tree);
+        const next = parsePython(this.content, loneCR ? undefined : this.tree, this.parseBudgetMs);
         this.tree.delete();
         this.tree = next;
         this.cached = undefined;
@@ -213,7 +217,7 @@ export class PythonDocument {
         this.changed = undefined;
         this.mayHaveCR = text.includes('\r');
         this.starts = lineStarts(text);
-        const fresh = parsePython(text);
+        const fresh = parsePython(text, undefined, this.parseBudgetMs);
         this.tree.delete();
         this.tree = fresh;
         this.cached = undefined;

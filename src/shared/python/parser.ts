@@ -72,17 +72,33 @@ export function isPythonReady(): boolean {
     return parser !== undefined;
 }
 
+/** Thrown by `parsePython` when a parse given a budget runs past it (see `limits.ts` for why a parse can be slow). */
+export class ParseBudgetError extends Error {
+    constructor(readonly budgetMs: number) {
+        super(`parsing took longer than ${budgetMs} ms`);
+        this.name = 'ParseBudgetError';
+    }
+}
+
 /**
  * Parses `text`, reusing `oldTree` (already `edit()`ed) for incremental parsing. The caller owns the returned tree
- * and must `delete()` it (wasm memory is not garbage collected).
+ * and must `delete()` it (wasm memory is not garbage collected). With `budgetMs`, a parse still running after that
+ * long stops with `ParseBudgetError`.
  */
-export function parsePython(text: string, oldTree?: Tree): Tree {
+export function parsePython(text: string, oldTree?: Tree, budgetMs?: number): Tree {
     if (!parser) throw new PythonNotInitializedError();
     // A lone `\r` ends a line in Python (and in LSP), not in tree-sitter's grammar: parse it as `\n`. The length is
     // the same, so offsets stay the same and rows become LSP lines. (Callers with lone CRs parse without `oldTree`.)
     const source = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
-    const tree = parser.parse(source, oldTree ?? null);
-    // parse() only returns null when cancelled or without a language; neither can happen here.
-    if (!tree) throw new Error('tree-sitter returned no tree');
+    const deadline = budgetMs === undefined ? undefined : performance.now() + budgetMs;
+    // tree-sitter asks every hundred or so steps whether to stop (the typings say void; true cancels).
+    const progressCallback = (() => deadline !== undefined && performance.now() > deadline) as () => void;
+    const tree = parser.parse(source, oldTree ?? null, deadline === undefined ? undefined : { progressCallback });
+    if (!tree) {
+        if (deadline === undefined) throw new Error('tree-sitter returned no tree');
+        // A cancelled parse would otherwise be resumed by the next one.
+        parser.reset();
+        throw new ParseBudgetError(budgetMs ?? 0);
+    }
     return tree;
 }
