@@ -4,38 +4,18 @@
  * through PIP_NO_INDEX/PIP_FIND_LINKS in the emulator's environment (pip gets that environment).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator';
 import { sharedDir } from '../helpers/paths';
+import { buildWheel, pipOffline } from '../helpers/wheels';
 import { call, callRemote, deploy, packCase, tmpDir, waitFor } from './helpers';
 
 const SDK_PATH = path.join(sharedDir, 'oracle');
 
 const K = 'pip-venv-key';
 const PKG = 'vast-tiny-pkg';
-
-/** A pure-Python wheel `vast_tiny_pkg` (VALUE = its version), written with zipfile: no build tools, no network. */
-function buildWheel(dir: string, version: string): void {
-    const script = `
-import os, sys, zipfile
-out, name, version = sys.argv[1:4]
-mod = name.replace("-", "_")
-info = f"{mod}-{version}.dist-info"
-files = {
-    f"{mod}/__init__.py": f"VALUE = {version!r}\\n",
-    f"{info}/METADATA": f"Metadata-Version: 2.1\\nName: {name}\\nVersion: {version}\\n",
-    f"{info}/WHEEL": "Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
-}
-files[f"{info}/RECORD"] = "".join(f"{k},,\\n" for k in files) + f"{info}/RECORD,,\\n"
-with zipfile.ZipFile(os.path.join(out, f"{mod}-{version}-py3-none-any.whl"), "w") as z:
-    for k, v in files.items():
-        z.writestr(k, v)
-`;
-    execFileSync('/usr/bin/python3', ['-c', script, dir, PKG, version]);
-}
 
 /** The basic case, importing the package; `marker` makes a code-only change. */
 function packWith(pip: string[], marker: string) {
@@ -79,22 +59,13 @@ const venvsOf = (state: string, depId: number): string[] => {
 
 const count = (text: string, re: RegExp): number => text.match(new RegExp(re.source, 'g'))?.length ?? 0;
 
-const saved = { index: process.env.PIP_NO_INDEX, links: process.env.PIP_FIND_LINKS };
-const wheels = tmpDir('emu-wheels-');
+let restoreEnv = (): void => undefined;
 before(() => {
-    buildWheel(wheels, '1.2.3');
-    process.env.PIP_NO_INDEX = '1';
-    process.env.PIP_FIND_LINKS = wheels;
+    const wheels = tmpDir('emu-wheels-');
+    buildWheel(wheels, PKG, '1.2.3');
+    restoreEnv = pipOffline(wheels);
 });
-after(() => {
-    for (const [k, v] of [
-        ['PIP_NO_INDEX', saved.index],
-        ['PIP_FIND_LINKS', saved.links],
-    ] as const) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-    }
-});
+after(() => restoreEnv());
 
 const variants: [string, { worker: 'sdk' | 'builtin'; sdkPath?: string; noSandbox?: boolean }][] = [
     ["the SDK's worker", { worker: 'sdk', sdkPath: SDK_PATH }],

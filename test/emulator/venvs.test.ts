@@ -8,42 +8,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readPipInstalls, Venvs } from '../../src/emulator/venvs';
+import { buildWheel, pipOffline } from '../helpers/wheels';
 import { packCase, tmpDir } from './helpers';
 
 const PY = '/usr/bin/python3';
 
-function wheel(dir: string): void {
-    const script = [
-        'import os, sys, zipfile',
-        'info = "vast_unit_pkg-0.1.dist-info"',
-        'files = {"vast_unit_pkg/__init__.py": "VALUE = 7\\n",',
-        '         info + "/METADATA": "Metadata-Version: 2.1\\nName: vast-unit-pkg\\nVersion: 0.1\\n",',
-        '         info + "/WHEEL": "Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n"}',
-        'files[info + "/RECORD"] = "".join(k + ",,\\n" for k in files) + info + "/RECORD,,\\n"',
-        'with zipfile.ZipFile(os.path.join(sys.argv[1], "vast_unit_pkg-0.1-py3-none-any.whl"), "w") as z:',
-        '    for k, v in files.items():',
-        '        z.writestr(k, v)',
-    ].join('\n');
-    execFileSync(PY, ['-c', script, dir]);
-}
-
 void describe('emulator venvs', () => {
-    const saved = { index: process.env.PIP_NO_INDEX, links: process.env.PIP_FIND_LINKS };
+    let restoreEnv = (): void => undefined;
     before(() => {
         const wheels = tmpDir('venv-wheels-');
-        wheel(wheels);
-        process.env.PIP_NO_INDEX = '1';
-        process.env.PIP_FIND_LINKS = wheels;
+        buildWheel(wheels, 'vast-unit-pkg', '0.1');
+        restoreEnv = pipOffline(wheels);
     });
-    after(() => {
-        for (const [k, v] of [
-            ['PIP_NO_INDEX', saved.index],
-            ['PIP_FIND_LINKS', saved.links],
-        ] as const) {
-            if (v === undefined) delete process.env[k];
-            else process.env[k] = v;
-        }
-    });
+    after(() => restoreEnv());
 
     void test('an install over the time limit is killed, says so, and leaves nothing behind', async () => {
         const root = tmpDir('venvs-');
@@ -94,7 +71,7 @@ void describe('emulator venvs', () => {
             '-c',
             'import only_in_parent, vast_unit_pkg; print(only_in_parent.WHERE, vast_unit_pkg.VALUE)',
         ]);
-        assert.equal(out.toString().trim(), 'parent 7');
+        assert.equal(out.toString().trim(), 'parent 0.1');
         const again = await venvs.ensure(2, ['vast-unit-pkg'], () => undefined);
         assert.deepEqual([again.installed, again.dir], [false, v.dir]);
     });

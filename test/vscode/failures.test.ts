@@ -12,7 +12,7 @@ import type { TreeNode } from '../../src/extension/views/nodes';
 import { renderBenchmarkHtml } from '../../src/extension/views/benchmarkHtml';
 import { callTracebackRef } from '../../src/extension/workerFailure';
 import { CommandId } from '../../src/shared/commands';
-import { extensionApi, refOf, ScriptedUi, until, workspaceUri } from './helpers';
+import { extensionApi, refOf, ScriptedUi, until, workspaceUri, writeDeployment } from './helpers';
 
 const NAME = 'vscode-failing';
 const FAILURE_LENS = /^\$\(error\) Worker failed: /;
@@ -71,14 +71,7 @@ suite('Worker failures where the user looks', function () {
         return (l ?? []).filter((x) => FAILURE_LENS.test(x.command?.title ?? ''));
     }
 
-    async function write(head: string): Promise<void> {
-        const text = source(head);
-        await vscode.workspace.fs.writeFile(file, Buffer.from(text));
-        const doc = await vscode.workspace.openTextDocument(file);
-        await vscode.window.showTextDocument(doc);
-        await until('the editor to show the new text', () => doc.getText() === text, 30_000);
-        await until(`${NAME} indexed`, () => api.deployments().some((d) => d.name === NAME), 60_000);
-    }
+    const write = (head: string) => writeDeployment(api, file, NAME, source(head), { show: true });
 
     suiteSetup(async () => {
         api = await extensionApi();

@@ -42,6 +42,21 @@ export function workspaceUri(rel: string): vscode.Uri {
     return vscode.Uri.joinPath(folder.uri, rel);
 }
 
+/** Writes a deployment file into the workspace and waits until the editor has the text and the index the deployment. */
+export async function writeDeployment(
+    api: VastDeploymentsApi,
+    file: vscode.Uri,
+    name: string,
+    text: string,
+    o: { show?: boolean } = {},
+): Promise<void> {
+    await vscode.workspace.fs.writeFile(file, Buffer.from(text));
+    const doc = await vscode.workspace.openTextDocument(file);
+    if (o.show) await vscode.window.showTextDocument(doc);
+    await until('the editor to show the new text', () => doc.getText() === text, 30_000);
+    await until(`${name} indexed`, () => api.deployments().some((d) => d.name === name), 60_000);
+}
+
 /** The CodeLens argument for a deployment of the index. */
 export function refOf(api: VastDeploymentsApi, name: string, tag = 'default'): DeploymentRef {
     const d = api.deployments().find((x) => x.name === name && x.tag === tag);

@@ -3,7 +3,6 @@
 // on, and skipped when off. Offline: the package is a wheel this suite builds; pip runs in the extension host's
 // environment, where the suite points PIP_FIND_LINKS at it.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,7 +10,8 @@ import * as vscode from 'vscode';
 import type { CommandResult } from '../../src/extension/types';
 import type { VastDeploymentsApi } from '../../src/extension/testApi';
 import { CommandId } from '../../src/shared/commands';
-import { extensionApi, refOf, ScriptedUi, until, workspaceUri } from './helpers';
+import { buildWheel, pipOffline } from '../helpers/wheels';
+import { extensionApi, refOf, ScriptedUi, workspaceUri, writeDeployment } from './helpers';
 
 const NAME = 'vscode-pip';
 const SETTING = 'emulator.installPipPackages';
@@ -40,46 +40,21 @@ function source(marker: string): string {
     ].join('\n');
 }
 
-/** A pure-Python wheel `vast_tiny_pkg` (VALUE = its version), written with zipfile: no build tools, no network. */
-function buildWheel(dir: string): void {
-    const script = [
-        'import os, sys, zipfile',
-        'out = sys.argv[1]',
-        'info = "vast_tiny_pkg-4.5.6.dist-info"',
-        'files = {"vast_tiny_pkg/__init__.py": "VALUE = \'4.5.6\'\\n",',
-        '         info + "/METADATA": "Metadata-Version: 2.1\\nName: vast-tiny-pkg\\nVersion: 4.5.6\\n",',
-        '         info + "/WHEEL": "Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n"}',
-        'files[info + "/RECORD"] = "".join(k + ",,\\n" for k in files) + info + "/RECORD,,\\n"',
-        'with zipfile.ZipFile(os.path.join(out, "vast_tiny_pkg-4.5.6-py3-none-any.whl"), "w") as z:',
-        '    for k, v in files.items():',
-        '        z.writestr(k, v)',
-    ].join('\n');
-    execFileSync('/usr/bin/python3', ['-c', script, dir]);
-}
-
 suite('pip packages on the local emulator (installPipPackages)', function () {
     let api: VastDeploymentsApi;
     const ui = new ScriptedUi();
     const file = workspaceUri('pipdemo/app.py');
     const config = () => vscode.workspace.getConfiguration('vastDeployments');
     const wheels = fs.mkdtempSync(path.join(os.tmpdir(), 'vscode-wheels-'));
-    const saved = { index: process.env.PIP_NO_INDEX, links: process.env.PIP_FIND_LINKS };
-
-    async function write(marker: string): Promise<void> {
-        const text = source(marker);
-        await vscode.workspace.fs.writeFile(file, Buffer.from(text));
-        const doc = await vscode.workspace.openTextDocument(file);
-        await until('the editor to show the new text', () => doc.getText() === text, 30_000);
-        await until(`${NAME} indexed`, () => api.deployments().some((d) => d.name === NAME), 60_000);
-    }
+    let restoreEnv = (): void => undefined;
+    const write = (marker: string) => writeDeployment(api, file, NAME, source(marker));
 
     suiteSetup(async () => {
         api = await extensionApi();
         api.setUi(ui);
         await api.ready();
-        buildWheel(wheels);
-        process.env.PIP_NO_INDEX = '1';
-        process.env.PIP_FIND_LINKS = wheels;
+        buildWheel(wheels, 'vast-tiny-pkg', '4.5.6');
+        restoreEnv = pipOffline(wheels);
     });
 
     suiteTeardown(async () => {
@@ -90,13 +65,7 @@ suite('pip packages on the local emulator (installPipPackages)', function () {
             await config().update(SETTING, undefined, vscode.ConfigurationTarget.Global);
             await vscode.workspace.fs.delete(vscode.Uri.joinPath(file, '..'), { recursive: true });
             fs.rmSync(wheels, { recursive: true, force: true });
-            for (const [k, v] of [
-                ['PIP_NO_INDEX', saved.index],
-                ['PIP_FIND_LINKS', saved.links],
-            ] as const) {
-                if (v === undefined) delete process.env[k];
-                else process.env[k] = v;
-            }
+            restoreEnv();
         }
     });
 
