@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startEmulator, type EmulatorHandle } from '../../src/emulator';
+import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator';
 import { sharedDir } from '../helpers/paths';
 import { buildWheel, pipOffline } from '../helpers/wheels';
 import { call, callRemote, deploy, packCase, tmpDir, waitFor } from './helpers';
@@ -156,3 +156,37 @@ for (const [name, opts] of variants) {
         });
     });
 }
+
+void describe('emulator --allow-pip: a restart with the same state folder', { timeout: 300_000 }, () => {
+    void test("keeps the deployments' venvs: the restarted worker reuses its venv, no second install", async () => {
+        const state = tmpDir('emu-pip-restart-');
+        const opts: EmulatorOptions = {
+            apiKeys: [K],
+            python: '/usr/bin/python3',
+            stateDir: state,
+            allowPip: true,
+            worker: 'builtin',
+        };
+        let emu = await startEmulator(opts);
+        let put: { endpoint_id: number; deployment_id: number };
+        try {
+            put = await deploy(emu.url, K, packWith([`${PKG}==1.2.3`], 'kept'));
+            const w = await settled(emu, put.endpoint_id);
+            assert.equal(w.state, 'IDLE', w.msg ?? '');
+            assert.match(emu.logs(put.endpoint_id).join('\n'), /\[pip\] Successfully installed/);
+        } finally {
+            await emu.stop();
+        }
+        emu = await startEmulator(opts);
+        try {
+            const w = await settled(emu, put.endpoint_id);
+            assert.equal(w.state, 'IDLE', w.msg ?? '');
+            const logs = emu.logs(put.endpoint_id).join('\n');
+            assert.match(logs, /\[pip\] reusing the deployment's virtual environment/);
+            assert.doesNotMatch(logs, /\[pip\] Successfully installed/);
+            assert.deepEqual(venvsOf(state, put.deployment_id).length, 1);
+        } finally {
+            await emu.stop();
+        }
+    });
+});
