@@ -95,7 +95,11 @@ void test('requests on another document answer while a slow one is analysed (in 
         const slow = 'file:///tmp/vast-adversarial/slow.py';
         const started = performance.now();
         await client.open(slow, nested(700_000), 1);
-        const slowDiagnostics = client.diagnosticsFor(slow);
+        const slowDiagnostics = client.waitFor(
+            'diagnostics of the slow document',
+            () => client.diagnostics.get(slow),
+            30000,
+        );
         const doc = { textDocument: { uri: other } };
         const send = client.connection.sendRequest.bind(client.connection);
         const answers = await within(
@@ -145,15 +149,19 @@ void test('shutdown and exit while a slow document is analysed', async () => {
 });
 
 void test('a document whose parse is slow (code, then thousands of comment lines): other requests still answer', async () => {
-    // tree-sitter-python's scanner looks ahead over every following comment line at each one: quadratic, about 4 s
-    // for 3000 lines here, and no analysis budget covers a parse. The event loop gives a parse the inline budget.
+    // tree-sitter-python's scanner looks ahead over every following comment line at each one: quadratic, about 2 s
+    // for 2000 lines here, and no analysis budget covers a parse. The event loop gives a parse the inline budget.
     const server = await serverWithOther();
     const { client, other } = server;
     try {
         const slow = 'file:///tmp/vast-adversarial/comments.py';
         const started = performance.now();
-        await client.open(slow, `${BROKEN_APP}${'# a comment line\n'.repeat(3000)}`, 1);
-        const slowDiagnostics = client.diagnosticsFor(slow);
+        await client.open(slow, `${BROKEN_APP}${'# a comment line\n'.repeat(2000)}`, 1);
+        const slowDiagnostics = client.waitFor(
+            'diagnostics of the slow document',
+            () => client.diagnostics.get(slow),
+            30000,
+        );
         const hover = await within(
             10000,
             'hover on the other document',
