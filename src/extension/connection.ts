@@ -87,6 +87,21 @@ export class Connections implements vscode.Disposable {
         this.changed.fire();
     }
 
+    /**
+     * Stops this window's emulator (its deployments stay in its state folder); the next request starts a new one,
+     * with the settings of now (the interpreter workers run with).
+     */
+    async restartEmulator(why: string): Promise<void> {
+        const emu = await this.runningEmulator();
+        if (!emu) return;
+        this.log.info(`${why}: restarting the local emulator`);
+        this.emulator = undefined;
+        this.emulatorNow = undefined;
+        this.current = undefined;
+        await emu.stop();
+        this.changed.fire();
+    }
+
     /** The running emulator, if this window started one. */
     async runningEmulator(): Promise<LocalEmulator | undefined> {
         return this.emulator?.catch(() => undefined);

@@ -7,6 +7,7 @@ import { LogStreams } from './logs';
 import { MarketService } from './market';
 import { VersionsService } from './versions';
 import { heavy } from './lazy';
+import { SETTINGS_SECTION } from '../shared/settings';
 import { connectionSettings, readSettings } from './settings';
 import { StatusService } from './status';
 import { vscodeUi, type Ui } from './ui';
@@ -78,7 +79,10 @@ export class ExtensionState implements vscode.Disposable {
                 void this.setContext('hasDeployments', this.index.all().length > 0);
             }),
             vscode.workspace.onDidChangeConfiguration((e) => {
-                if (connectionSettings.some((s) => e.affectsConfiguration(s))) {
+                if (e.affectsConfiguration(`${SETTINGS_SECTION}.pythonPath`)) {
+                    // Workers run with the interpreter the emulator was started with.
+                    void this.connections.restartEmulator('vastDeployments.pythonPath changed');
+                } else if (connectionSettings.some((s) => e.affectsConfiguration(s))) {
                     this.log.info('Target settings changed: reconnecting');
                     this.connections.reset();
                     void this.updateKeyContext();
