@@ -47,6 +47,7 @@ export async function startEmbeddedEmulator(
             // Defence in depth: the extension never deploys from an untrusted workspace anyway.
             allowWorkers: vscode.workspace.isTrusted,
             allowPip: pipAllowed(),
+            allowScripts: vscode.workspace.isTrusted && readSettings().emulator.runScripts,
             // A deploy is why the emulator starts: have a worker's interpreter ready for it (one idle Python, ~50 MB).
             warmWorker: 'eager',
         });
@@ -76,6 +77,7 @@ export async function startEmbeddedEmulator(
         notes: [
             handle.runtime.sandbox ? 'workers are sandboxed (bubblewrap)' : 'workers are NOT sandboxed',
             pipAllowed() ? "pip packages go into each deployment's own venv" : 'pip packages are skipped',
+            readSettings().emulator.runScripts ? 'run steps run' : 'run steps are skipped',
             ...handle.runtime.notices,
         ],
         stillRunning: () => true,

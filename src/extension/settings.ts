@@ -29,7 +29,10 @@ export function readSettings(scope?: vscode.Uri): Settings {
         },
         pythonPath: str('pythonPath', d.pythonPath),
         confirmDeploy: confirmDeployOf(str('confirmDeploy', d.confirmDeploy)),
-        emulator: { installPipPackages: c.get<unknown>('emulator.installPipPackages') === true },
+        emulator: {
+            installPipPackages: c.get<unknown>('emulator.installPipPackages') === true,
+            runScripts: c.get<unknown>('emulator.runScripts') === true,
+        },
     };
 }
 

@@ -79,9 +79,12 @@ export class ExtensionState implements vscode.Disposable {
                 void this.setContext('hasDeployments', this.index.all().length > 0);
             }),
             vscode.workspace.onDidChangeConfiguration((e) => {
-                if (e.affectsConfiguration(`${SETTINGS_SECTION}.pythonPath`)) {
-                    // Workers run with the interpreter the emulator was started with.
-                    void this.connections.restartEmulator('vastDeployments.pythonPath changed');
+                const restarting = ['pythonPath', 'emulator.runScripts'].find((k) =>
+                    e.affectsConfiguration(`${SETTINGS_SECTION}.${k}`),
+                );
+                if (restarting) {
+                    // Workers run with the interpreter (and the run-step choice) the emulator was started with.
+                    void this.connections.restartEmulator(`vastDeployments.${restarting} changed`);
                 } else if (connectionSettings.some((s) => e.affectsConfiguration(s))) {
                     this.log.info('Target settings changed: reconnecting');
                     this.connections.reset();

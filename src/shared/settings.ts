@@ -26,8 +26,11 @@ export interface Settings {
     pythonPath: string;
     /** When Deploy shows its plan and asks: `vast` only for the Vast target (the default), `always`, `never`. */
     confirmDeploy: ConfirmDeploy;
-    /** The local emulator: install `pip_install(...)` packages into a per-deployment venv (off: skipped). */
-    emulator: { installPipPackages: boolean };
+    /**
+     * The local emulator: install `pip_install(...)` packages into a per-deployment venv (off: skipped); run the
+     * image's `run_cmd`/`run_script` steps before a worker starts (off: skipped).
+     */
+    emulator: { installPipPackages: boolean; runScripts: boolean };
 }
 
 export type ConfirmDeploy = 'vast' | 'always' | 'never';
@@ -43,5 +46,5 @@ export const defaultSettings: Settings = {
     diagnostics: { severity: {} },
     pythonPath: '',
     confirmDeploy: 'vast',
-    emulator: { installPipPackages: false },
+    emulator: { installPipPackages: false, runScripts: false },
 };
