@@ -53,7 +53,8 @@ function lineOf(starts: readonly number[], offset: number): number {
 
 /**
  * The line starts after `text` (the new text) replaced `[start, oldEnd)` of the old text by `inserted`, from the old
- * starts: only the lines around the edit are rescanned, the later ones shift. The rescan begins a line early because
+ * starts (updated in place when the edit keeps the number of lines): only the lines around the edit are rescanned,
+ * the later ones shift. The rescan begins a line early because
  * an edit next to a `\r` can join or split a `\r\n`.
  */
 function updatedStarts(old: number[], text: string, start: number, oldEnd: number, inserted: number): number[] {
@@ -66,6 +67,12 @@ function updatedStarts(old: number[], text: string, start: number, oldEnd: numbe
     const mid: number[] = [];
     scanStarts(text, from, to, mid);
     const tail = after < old.length ? old.length - after : 0;
+    if (mid.length === after - first - 1) {
+        // As many lines as before (most keystrokes): shift the later starts in place instead of copying them all.
+        for (let i = 0; i < mid.length; i++) old[first + 1 + i] = mid[i] ?? 0;
+        if (delta !== 0) for (let i = after; i < old.length; i++) old[i] = (old[i] ?? 0) + delta;
+        return old;
+    }
     const out = new Array<number>(first + 1 + mid.length + tail);
     for (let i = 0; i <= first; i++) out[i] = old[i] ?? 0;
     for (let i = 0; i < mid.length; i++) out[first + 1 + i] = mid[i] ?? 0;
