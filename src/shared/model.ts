@@ -158,6 +158,8 @@ export interface DeploymentModel {
     contextUses: ContextUse[];
     /** Undefined when `app.image(...)` is never called. Several calls: the last one wins (as in the SDK). */
     image?: ImageModel;
+    /** Earlier `app.image(...)` calls the winning one replaces: they still run, so Python can still raise in them. */
+    replacedImages?: ImageModel[];
     /** Every `configure_autoscaling(...)` call, in order (the SDK merges them with `dict.update`). */
     autoscalingCalls: MethodCall[];
     /** Every `ensure_ready()` call on the deployment. */

@@ -3,7 +3,7 @@
  * a script. Built from the static analysis model; refuses (with ranges) what the editor cannot evaluate and what the
  * SDK itself would refuse, with the SDK's texts in the SDK's order.
  */
-import type { DeploymentModel, PyValue } from '../model';
+import type { DeploymentModel, ImageModel, PyValue } from '../model';
 import { Collector, bind, numArg, readable, scalar, strArg } from './evaluate';
 import { configJsonOf, portOf, readImageCalls, type PortSpec } from './imageCalls';
 import { PyFormatError, describe, pyStr } from './pyFormat';
@@ -104,6 +104,22 @@ export interface DeploymentSpec {
     configJson: string;
 }
 
+/** `app.image(from_image, storage, **docker_login)` bound as Python binds it; a missing argument is the SDK's TypeError. */
+function bindImage(image: ImageModel, c: Collector) {
+    const fn = 'Deployment.image()';
+    const img = bind(image.call, ['from_image', 'storage'], c, { varKwargs: true, fn });
+    const missing = ['from_image', 'storage'].filter((p) => !img.named.has(p));
+    if (missing.length > 0) {
+        const names = missing.map((m) => `'${m}'`).join(' and ');
+        c.add(
+            `TypeError: ${fn} missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${names}`,
+            image.call.range,
+            true,
+        );
+    }
+    return img;
+}
+
 export interface SpecOptions {
     /** Module name used when the deployment is unnamed; `__main__` = run as a script (the SDK's case for the CLI). */
     moduleName?: string;
@@ -179,20 +195,22 @@ export function specFromModel(
     /** Other keywords of app.image(...): `Image(**docker_login)` keeps them and `DeploymentConfig(...)` gets them. */
     const imageFields: Record<string, ScalarValue> = {};
     let workerPort: Parameters<typeof readImageCalls>[2];
+    // A replaced image() call still runs first: its TypeError (no storage...) stops the file before anything is sent.
+    for (const r of model.replacedImages ?? []) {
+        bindImage(r, c);
+        // Its calls run too: what the SDK raises there (a bad binding, a redefined query op) stops the file. What the
+        // editor cannot evaluate in them is refused by the reader (cannot follow).
+        const side = new Collector();
+        const q = buildQuery(readImageCalls({ ...model, image: r }, side).requireTerms);
+        if ('error' in q && q.error.message.startsWith('Cannot redefine')) {
+            side.add(q.error.message, q.error.range ?? r.call.range, true);
+        }
+        for (const e of side.sdk) c.add(e.message, e.range, true);
+    }
     if (model.image) {
-        const fn = 'Deployment.image()';
-        const img = bind(model.image.call, ['from_image', 'storage'], c, { varKwargs: true, fn });
+        const img = bindImage(model.image, c);
         const ref = img.named.get('from_image');
         const st = img.named.get('storage');
-        const missing = ['from_image', 'storage'].filter((p) => !img.named.has(p));
-        if (missing.length > 0) {
-            const names = missing.map((m) => `'${m}'`).join(' and ');
-            c.add(
-                `TypeError: ${fn} missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${names}`,
-                model.image.call.range,
-                true,
-            );
-        }
         if (ref !== undefined) image = strArg(ref, 'image reference', c) ?? '';
         if (st !== undefined) storage = numArg(st, 'storage', c) ?? storage;
         for (const a of img.extraKw) {

@@ -201,9 +201,9 @@ function readUse(id: Node, dep: DeploymentModel, index: SourceIndex, ctx: EvalCo
             const previous = dep.image;
             if (!previous || compareOrder(callOrder.get(previous) ?? [], order) <= 0) {
                 dep.image = keep(image);
-                if (previous) refuseUnevaluated(dep, previous);
+                if (previous) replaced(dep, previous);
             } else {
-                refuseUnevaluated(dep, keep(image));
+                replaced(dep, keep(image));
             }
             imageTops.set(image, chain.top.endIndex);
             return;
@@ -238,6 +238,10 @@ function firstDynamic(v: PyValue): PyValue | undefined {
         }
     }
     return undefined;
+}
+
+function replaced(dep: DeploymentModel, image: ImageModel): void {
+    (dep.replacedImages ??= []).push(image);
 }
 
 /**
@@ -315,6 +319,7 @@ function readImageVariable(
     index: SourceIndex,
     ctx: EvalContext,
     flow: Flow,
+    replaced = false,
 ): void {
     const first = image.variable;
     const from = imageTops.get(image);
@@ -344,7 +349,8 @@ function readImageVariable(
             const used = methodCalledOn(id);
             if (!used) continue;
             const order = admit(flow, used.call, dep, `${variable}.${used.name.text}(...)`);
-            if (order && variable === first && compareOrder(order, startOrder) < 0) {
+            // (A replaced image's variable is checked once, by the winning image's pass.)
+            if (order && !replaced && variable === first && compareOrder(order, startOrder) < 0) {
                 usedBeforeAssigned(dep, used.call, `${variable}.${used.name.text}(...)`, bindings, flow, order, image);
             }
             if (!order || compareOrder(order, startOrder) <= 0 || (until && compareOrder(order, until) >= 0)) continue;
@@ -442,6 +448,11 @@ export function readDeployments(
     for (const b of bound) {
         const dep = b.model;
         if (dep.image) readImageVariable(dep, dep.image, index, ctx, flow);
+        // A replaced image still runs, with the calls made through its variable before it is rebound.
+        for (const r of dep.replacedImages ?? []) {
+            readImageVariable(dep, r, index, ctx, flow, true);
+            refuseUnevaluated(dep, r);
+        }
         readAttributes(b, index, ctx, flow);
         dep.remotes = ordered(dep.remotes);
         dep.autoscalingCalls = ordered(dep.autoscalingCalls);

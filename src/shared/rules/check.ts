@@ -87,6 +87,8 @@ function checkDeployment(
     }
     checkContexts(dep, lines, out);
     if (dep.image) checkImage(dep.image, analysis, ctx, lines, out);
+    // A replaced image() still runs: a call Python refuses there (no storage, an unknown keyword) stops the file.
+    for (const image of dep.replacedImages ?? []) checkImage(image, analysis, ctx, lines, out, { replaced: true });
     for (const call of dep.autoscalingCalls) checkCall(call, AUTOSCALING_CALL, lines, out);
     const ensureSpec = DEPLOYMENT_METHODS['ensure_ready'];
     if (ensureSpec) for (const call of dep.ensureReadyCalls) checkCall(call, ensureSpec, lines, out);

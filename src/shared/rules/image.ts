@@ -20,6 +20,7 @@ export function checkImage(
     ctx: FileRuleContext,
     lines: LineIndex,
     out: Problem[],
+    options: { replaced?: boolean } = {},
 ): void {
     checkCall(image.call, IMAGE_CALL, lines, out);
     const seen = new Map<string, QueryTerm>();
@@ -42,7 +43,8 @@ export function checkImage(
             checkRequire(call, seen, out);
             checkUnboundNames(call, analysis, lines, out, from);
         }
-        if (call.method === 'copy') checkCopy(call, ctx, out);
+        // Copy sources are read when the winning image is packaged, never for a replaced one.
+        if (call.method === 'copy' && !options.replaced) checkCopy(call, ctx, out);
     }
 }
 
