@@ -10,6 +10,14 @@ import type { DeploymentSummary } from '../shared/protocol';
 import type { DeploymentSpec } from '../shared/packaging';
 import type { PackagePlan } from '../pipeline/packaging/plan';
 
+/** The `.env` file a deploy reads besides the extension host's environment (none in an untrusted workspace). */
+export interface EnvFileRef {
+    /** Absolute path. */
+    path: string;
+    /** How messages name it (the setting's value). */
+    label: string;
+}
+
 /** A definition evaluated and planned, ready to build and deploy. */
 export interface Prepared {
     file: string;
@@ -36,14 +44,29 @@ function sameStart(a: DeploymentModel['call']['range'], b: DeploymentSummary['ra
     return a.start.line === b.start.line && a.start.character === b.start.character;
 }
 
-/** Reads the file from disk (what gets packaged), analyses it and plans the package of the listed deployment. */
-export async function prepare(d: DeploymentSummary, workspaceRoot?: string): Promise<Prepared> {
+/**
+ * Reads the file from disk (what gets packaged), analyses it and plans the package of the listed deployment.
+ * `os.environ` / `os.getenv` reads resolve as the SDK would resolve them here: from the extension host's environment
+ * plus `envFile`; the spec lists them (`envReads`, secrets masked) for the plan.
+ */
+export async function prepare(d: DeploymentSummary, workspaceRoot?: string, envFile?: EnvFileRef): Promise<Prepared> {
     const file = fileURLToPath(d.uri);
-    const [{ fileRefusals }, { SourceFileError }, { specFromModel }, { planPackage }] = await Promise.all([
+    const [
+        { fileRefusals },
+        { SourceFileError },
+        { specFromModel },
+        { planPackage },
+        { deployEnvironment },
+        { analyzePython },
+        { showEnvReads },
+    ] = await Promise.all([
         import('../pipeline/run/gate.js'),
         import('../pipeline/run/sourceFile.js'),
         import('../shared/packaging/spec.js'),
         import('../pipeline/packaging/plan.js'),
+        import('../pipeline/run/envFile.js'),
+        import('../shared/python/analyze.js'),
+        import('../shared/packaging/envReads.js'),
     ]);
     let gate: Awaited<ReturnType<typeof fileRefusals>>;
     try {
@@ -62,7 +85,21 @@ export async function prepare(d: DeploymentSummary, workspaceRoot?: string): Pro
             file,
         );
     }
-    const analysis = gate.analysis;
+    // The gate read the file as the editor does (env reads dynamic); evaluate it again against the environment.
+    const environment = deployEnvironment(process.env, envFile?.path, envFile?.label);
+    const analysis = analyzePython(gate.text, { env: environment.env });
+    const reads = analysis.envReads ?? [];
+    if (reads.length > 0 && environment.problems.length > 0) {
+        // What the file reads may be what the .env file could not say: refuse rather than deploy a guess.
+        const line = reads[0]!.range.start.line + 1;
+        throw new PrepareError(
+            environment.problems.map((p) => ({
+                message: `reads ${reads[0]!.name} from the environment, but vastDeployments.envFile cannot be used: ${p}`,
+                line,
+            })),
+            file,
+        );
+    }
     const model =
         analysis.deployments.find((m) => sameStart(m.call.range, d.range)) ??
         analysis.deployments.find((m) => m.name?.kind === 'str' && m.name.value === d.name) ??
@@ -84,14 +121,18 @@ export async function prepare(d: DeploymentSummary, workspaceRoot?: string): Pro
             file,
         );
     }
-    return { file, model, spec: spec.value, plan: planned.plan };
+    return { file, model, spec: { ...spec.value, envReads: showEnvReads(reads) }, plan: planned.plan };
 }
 
 /** The SDK's `file_hash` of a definition without building the archive; undefined when it cannot be packaged. */
-export async function localHash(d: DeploymentSummary, signal: AbortSignal): Promise<string | undefined> {
+export async function localHash(
+    d: DeploymentSummary,
+    signal: AbortSignal,
+    envFile?: EnvFileRef,
+): Promise<string | undefined> {
     let prepared: Prepared;
     try {
-        prepared = await prepare(d, d.workspaceFolder ? fileURLToPath(d.workspaceFolder) : undefined);
+        prepared = await prepare(d, d.workspaceFolder ? fileURLToPath(d.workspaceFolder) : undefined, envFile);
     } catch (err) {
         if (err instanceof PrepareError) return undefined;
         throw err;

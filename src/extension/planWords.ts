@@ -24,6 +24,8 @@ export interface PlanWordsInput {
     image: string;
     /** Machines and prices (see marketWords.planMachines): the warning goes first, the line after the changes. */
     machines?: { line: string; warning?: string };
+    /** The environment variables the file read and their values, secrets masked (envReadLines). */
+    environment?: string[];
 }
 
 export interface PlanWords {
@@ -131,6 +133,7 @@ export function planWords(i: PlanWordsInput): PlanWords {
     } else {
         lines.push('Nothing changed since the last deploy: the service keeps the deployment as it is.');
     }
+    if (i.environment?.length) lines.push('', ...i.environment);
     if (i.machines) lines.push(i.machines.line);
     let tearDownButton: string | undefined;
     for (const r of i.renamedFrom ?? []) {

@@ -9,6 +9,7 @@ import { VersionsService } from './versions';
 import { heavy } from './lazy';
 import { SETTINGS_SECTION } from '../shared/settings';
 import { connectionSettings, readSettings } from './settings';
+import { envFileFor } from './envFileSetting';
 import { StatusService } from './status';
 import { vscodeUi, type Ui } from './ui';
 import { BenchmarkPanels, BenchmarkStore, type BenchmarkAction } from './views/benchmarkPanel';
@@ -53,7 +54,7 @@ export class ExtensionState implements vscode.Disposable {
             this.connections,
             this.log,
             () => readSettings().pollInterval * 1000,
-            (d, signal) => heavy().localHash(d, signal),
+            (d, signal) => heavy().localHash(d, signal, envFileFor(d)),
         );
         this.lensGate = new DeployLensGate(this.status);
         this.lensGate.refresh = () => this.index.refreshLenses();

@@ -1,6 +1,7 @@
 /** `plan` and `deploy`: which update tier a deploy fires, and the deploy itself. */
 import * as path from 'node:path';
 import { describePlan } from '../../shared/plan';
+import { envReadLines } from '../../shared/packaging/envReads';
 import { refuseOutOverInput } from '../outPath';
 import { computePlan, deploy, DeployError, loadDeployment, type DeployResult } from '../../pipeline/run';
 import { SecretFilesError } from '../../pipeline/packaging';
@@ -44,12 +45,18 @@ export async function runPlan(argv: string[], io: Io): Promise<number> {
         computePlan(client, spec, { signal: io.signal }),
         machinesForPlan(client, spec, io.signal),
     ]);
-    emit(io, values, { ...plan, machines: machines.result ?? null }, () => [
+    emit(io, values, { ...plan, machines: machines.result ?? null, envReads: spec.envReads ?? [] }, () => [
         `${spec.name} (tag ${spec.tag})`,
         ...describePlan(plan),
+        ...envLines(spec.envReads),
         ...machines.lines,
     ]);
     return 0;
+}
+
+/** The variables the file read, as this process's environment gave them (the SDK reads the same at deploy time). */
+function envLines(reads: Parameters<typeof envReadLines>[0] | undefined): string[] {
+    return envReadLines(reads ?? [], "this shell's environment");
 }
 
 function resultLines(r: DeployResult): string[] {
@@ -86,7 +93,7 @@ export async function runDeploy(argv: string[], io: Io): Promise<number> {
         computePlan(client, spec, { signal: io.signal }),
         machinesForPlan(client, spec, io.signal),
     ]);
-    for (const l of [...describePlan(plan), ...machines.lines]) io.err(l);
+    for (const l of [...describePlan(plan), ...envLines(spec.envReads), ...machines.lines]) io.err(l);
     if (!values.yes) {
         if (!isInteractive()) throw new CliFailure('refusing to deploy without confirmation: add --yes');
         if (!(await confirm(`Deploy ${spec.name} (tag ${spec.tag})?`, io.signal))) {

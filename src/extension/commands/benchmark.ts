@@ -4,6 +4,7 @@ import { CommandId } from '../../shared/commands';
 import type { RemoteFunction } from '../../shared/model';
 import { benchmarkInputs } from '../../shared/serialization';
 import { PrepareError, prepare } from '../pipelineBridge';
+import { envFileFor } from '../envFileSetting';
 import type { ExtensionState } from '../state';
 import { displayName, isAbort, plural, remoteKey } from '../util';
 import type { BenchmarkRecord, CommandResult, RunningOperation } from '../types';
@@ -36,7 +37,7 @@ export function benchmark(state: ExtensionState) {
 
         let fn: RemoteFunction | undefined;
         try {
-            const prepared = await prepare(subject.summary);
+            const prepared = await prepare(subject.summary, undefined, envFileFor(subject.summary));
             const withBench = prepared.model.remotes.filter((r) => r.benchmark);
             if (withBench.length !== 1) {
                 throw new PrepareError(

@@ -6,6 +6,7 @@ import { bindPayload, prefillPayload } from '../../shared/call/payload';
 import { CommandId } from '../../shared/commands';
 import type { RemoteFunction } from '../../shared/model';
 import { PrepareError, prepare } from '../pipelineBridge';
+import { envFileFor } from '../envFileSetting';
 import type { ExtensionState } from '../state';
 import type { CommandResult } from '../types';
 import { displayName } from '../util';
@@ -113,7 +114,7 @@ export function callFunction(state: ExtensionState) {
         const label = displayName(subject.name, subject.tag);
         let remotes: RemoteFunction[];
         try {
-            remotes = (await prepare(subject.summary)).model.remotes;
+            remotes = (await prepare(subject.summary, undefined, envFileFor(subject.summary))).model.remotes;
         } catch (err) {
             if (!(err instanceof PrepareError)) throw err;
             const message = `Cannot call a function of "${label}": ${err.message}`;

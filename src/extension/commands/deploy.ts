@@ -21,6 +21,8 @@ import {
 import { marketInput } from '../../pipeline/run/market';
 import { noMatchNotice, planMachines, unavailableReason } from '../marketWords';
 import { readSettings } from '../settings';
+import { envFileFor, envSourceWords } from '../envFileSetting';
+import { envReadLines } from '../../shared/packaging/envReads';
 import type { ExtensionState } from '../state';
 import type { CommandResult, RunningOperation } from '../types';
 import { displayName, errorMessage, plural, redact, remoteKey } from '../util';
@@ -65,8 +67,9 @@ export function deploy(state: ExtensionState) {
         const conn = await state.connection('Deploy');
         const where = conn.target === 'local' ? 'the local emulator' : 'Vast.ai';
         let prepared: Prepared;
+        const envFile = envFileFor(summary);
         try {
-            prepared = await prepare(summary, workspaceRootOf(summary));
+            prepared = await prepare(summary, workspaceRootOf(summary), envFile);
         } catch (err) {
             if (!(err instanceof PrepareError)) throw err;
             return refused(state, summary, label, err);
@@ -95,6 +98,8 @@ export function deploy(state: ExtensionState) {
         const machines = searchForPlan(state, prepared);
         const manifest = manifestOf(prepared);
         const renamed = renamedFrom(state, conn.target, summary, prepared.spec.name, prepared.spec.tag);
+        const envLines = envReadLines(prepared.spec.envReads ?? [], envSourceWords(envFile));
+        if (envLines.length > 0) state.log.info(`[deploy ${label}] ${envLines.join('\n  ')}`);
         const setting = readSettings().confirmDeploy;
         const ask = setting === 'always' || (setting === 'vast' && conn.target === 'vast') || renamed.length > 0;
         let planText: PlanSummary | undefined;
@@ -109,6 +114,7 @@ export function deploy(state: ExtensionState) {
                 manifest,
                 renamed,
                 machines,
+                envLines,
             });
             const actions = [
                 planText.words.button,
@@ -228,6 +234,7 @@ async function computePlanFor(
         manifest: Manifest;
         renamed: { label: string; workers: number }[];
         machines: Promise<MachinesOutcome>;
+        envLines: string[];
     },
 ): Promise<PlanSummary> {
     const plan = await computePlan(conn.client, prepared.spec, { workspaceRoot });
@@ -250,6 +257,7 @@ async function computePlanFor(
         packageFiles: 2 + prepared.plan.entries.filter((e) => e.kind === 'file').length,
         image: prepared.spec.image,
         machines: planMachines(machines),
+        environment: ctx.envLines,
     });
     words.detail = redact(words.detail);
     return { tier: plan.tier, label: plan.label, words };

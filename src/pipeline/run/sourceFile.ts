@@ -55,6 +55,17 @@ export function kindOf(st: fs.Stats): string {
 
 /** Reads `file` (following symlinks) if it is a regular file of bounded size; never blocks on a FIFO or device. */
 export function readSourceFile(file: string): SourceFile {
+    const bytes = readRegularFile(file, MAX_SOURCE_BYTES, `${MAX_SOURCE_BYTES / 1024 / 1024} MB`);
+    const problem = sourceBytesProblem(bytes);
+    const text = new TextDecoder('utf-8').decode(bytes);
+    return problem ? { text, bytes, problem } : { text, bytes };
+}
+
+/**
+ * The bytes of `file` (following symlinks) when it is a regular file of at most `maxBytes` (`limit` names that size
+ * in messages); never blocks on a FIFO or device. Throws SourceFileError with a one-line reason.
+ */
+export function readRegularFile(file: string, maxBytes: number, limit: string): Buffer {
     let st: fs.Stats;
     try {
         st = fs.statSync(file);
@@ -65,24 +76,21 @@ export function readSourceFile(file: string): SourceFile {
         const kind = kindOf(st);
         throw new SourceFileError(`${file}: is ${kind}${kind === 'a folder' ? '' : ', not a regular file'}`);
     }
-    if (st.size > MAX_SOURCE_BYTES) {
-        throw new SourceFileError(`${file}: ${st.size} bytes, over the ${MAX_SOURCE_BYTES / 1024 / 1024} MB limit`);
-    }
-    let bytes: Buffer;
+    if (st.size > maxBytes) throw new SourceFileError(`${file}: ${st.size} bytes, over the ${limit} limit`);
     try {
         // O_NONBLOCK: if the path became a FIFO since the stat, the open returns instead of waiting for a writer.
         const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
         try {
             const again = fs.fstatSync(fd);
             if (!again.isFile()) throw new SourceFileError(`${file}: is ${kindOf(again)}, not a regular file`);
-            bytes = Buffer.alloc(Math.min(again.size, MAX_SOURCE_BYTES));
+            const bytes = Buffer.alloc(Math.min(again.size, maxBytes));
             let off = 0;
             while (off < bytes.length) {
                 const n = fs.readSync(fd, bytes, off, bytes.length - off, off);
                 if (n === 0) break;
                 off += n;
             }
-            bytes = bytes.subarray(0, off);
+            return bytes.subarray(0, off);
         } finally {
             fs.closeSync(fd);
         }
@@ -90,7 +98,4 @@ export function readSourceFile(file: string): SourceFile {
         if (err instanceof SourceFileError) throw err;
         throw new SourceFileError(fileErrorReason(file, err));
     }
-    const problem = sourceBytesProblem(bytes);
-    const text = new TextDecoder('utf-8').decode(bytes);
-    return problem ? { text, bytes, problem } : { text, bytes };
 }

@@ -134,16 +134,18 @@ export function checkValue(v: PyValue, types: readonly ValueType[], literal: boo
 export function reportDynamic(v: PyValue, what: string, out: Problem[]): void {
     // Empty text is a value not typed yet (`storage=` mid-edit): a syntax error, not a dynamic value.
     for (const d of dynamicParts(v).filter((x) => x.text.trim() !== '')) {
-        out.push(
-            problem(
-                'dynamic-value',
-                `\`${shorten(d.text)}\` (${what}) cannot be read without running the file; the editor's Deploy needs ` +
-                    'a literal here.',
-                d.range,
-            ),
-        );
+        const message = ENV_READ.test(d.text)
+            ? `\`${shorten(d.text)}\` (${what}) is read from the environment when deploying, as the SDK reads it: ` +
+              "Deploy uses the extension host's environment plus the vastDeployments.envFile file, the CLI its " +
+              "shell's; Deploy's plan lists the value."
+            : `\`${shorten(d.text)}\` (${what}) cannot be read without running the file; the editor's Deploy needs ` +
+              'a literal here.';
+        out.push(problem('dynamic-value', message, d.range));
     }
 }
+
+/** `os.environ[...]`, `os.environ.get(...)`, `os.getenv(...)` (or `environ`/`getenv` imported from os). */
+const ENV_READ = /^(os\s*\.\s*)?(environ\s*(\[|\.\s*get\s*\()|getenv\s*\()/;
 
 function shorten(s: string): string {
     return s.length > 40 ? `${s.slice(0, 37)}...` : s;
