@@ -155,6 +155,13 @@ export function specFromModel(
     }
     if (model.remotes.length === 0) c.add(SDK_ERRORS.notBound, at, true);
     if (!model.image) c.add(SDK_ERRORS.noImage, at, true);
+    // `app.name = ...` later replaces name=, but Python evaluates the argument first (os.environ["UNSET"] raises).
+    for (const k of ['name', 'tag', 'version_label'] as const) {
+        const given = ctor.named.get(k);
+        if (model.attributes?.[k] !== undefined && given) {
+            readable(given, `Deployment ${k}= (before app.${k} = ...)`, c);
+        }
+    }
     const nameValue = model.attributes?.name ?? ctor.named.get('name');
     let configName = '';
     if (nameValue && nameValue.kind !== 'none') {
