@@ -13,6 +13,8 @@ import { CaptureWorkers, describeTree, runCase, shrink, type CaseResult } from '
 export interface DiffRunOptions {
     n: number;
     seed: number;
+    /** The case seeds to run, instead of the first `n` of `seed` (see {@link seedsCoveringEveryShape}). */
+    seeds?: number[];
     jobs: number;
     exclude: Feature[];
     onResult?: (r: CaseResult, done: number) => void;
@@ -20,19 +22,42 @@ export interface DiffRunOptions {
 
 /** Runs N cases with limited concurrency; results in case order. */
 export async function runMany(o: DiffRunOptions, workers: CaptureWorkers, root: string): Promise<CaseResult[]> {
-    const results: CaseResult[] = new Array(o.n);
+    const seeds = o.seeds ?? Array.from({ length: o.n }, (_, i) => caseSeed(o.seed, i));
+    const results: CaseResult[] = new Array(seeds.length);
     let next = 0;
     let done = 0;
     const lane = async () => {
-        while (next < o.n) {
+        while (next < seeds.length) {
             const i = next++;
-            const r = await runCase(generateCase(caseSeed(o.seed, i), o.exclude), workers, root);
+            const r = await runCase(generateCase(seeds[i]!, o.exclude), workers, root);
             results[i] = r;
             o.onResult?.(r, ++done);
         }
     };
     await Promise.all(Array.from({ length: o.jobs }, lane));
     return results;
+}
+
+/**
+ * The first `n` case seeds of `seed`, plus, for each shape none of them uses, the first later case that does (at
+ * most `extra` more): a small fixed sample that still exercises every shape the generator has.
+ */
+export function seedsCoveringEveryShape(
+    seed: number,
+    n: number,
+    extra: number,
+): { seeds: number[]; missing: Feature[] } {
+    const seeds = Array.from({ length: n }, (_, i) => caseSeed(seed, i));
+    const seen = new Set(seeds.flatMap((s) => generateCase(s, []).features));
+    for (let i = n; i < n + extra && seen.size < FEATURES.length; i++) {
+        const s = caseSeed(seed, i);
+        const features = generateCase(s, []).features;
+        if (features.some((f) => !seen.has(f))) {
+            seeds.push(s);
+            features.forEach((f) => seen.add(f));
+        }
+    }
+    return { seeds, missing: FEATURES.filter((f) => !seen.has(f)) };
 }
 
 export function countByClass(results: CaseResult[]): Record<string, number> {
@@ -66,9 +91,13 @@ async function main(): Promise<void> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-diff-sdk-'));
     const workers = new CaptureWorkers(o.jobs);
     const started = Date.now();
+    // Running counts on every progress line: a long run stopped early still says where it stood.
+    const running: Record<string, number> = { match: 0, 'both-refuse': 0, 'we-refuse': 0, mismatch: 0 };
     o.onResult = (r, done) => {
+        running[r.outcome.cls] = (running[r.outcome.cls] ?? 0) + 1;
         if (done % 25 === 0 || done === o.n) {
-            process.stderr.write(`diff-sdk: ${done}/${o.n} (${Math.round((Date.now() - started) / 1000)} s)\n`);
+            const secs = Math.round((Date.now() - started) / 1000);
+            process.stderr.write(`diff-sdk: ${done}/${o.n} (${secs} s) ${JSON.stringify(running)}\n`);
         }
         if (r.outcome.cls === 'mismatch') {
             process.stderr.write(`  mismatch seed ${r.case.seed}: ${r.outcome.diffs[0]?.kind}\n`);
