@@ -47,8 +47,11 @@ export type PyValue =
     | { kind: 'query'; terms: QueryTerm[]; range: Range }
     /** A lambda (used for `benchmark_generator`); `body` is evaluated when it is a literal. */
     | { kind: 'lambda'; params: string[]; body: PyValue; range: Range }
-    /** Anything that cannot be read statically: a variable, a call, an f-string... `text` is the source text. */
-    | { kind: 'dynamic'; text: string; range: Range };
+    /**
+     * Anything that cannot be read statically: a variable, a call, an f-string... `text` is the source text.
+     * `unsetEnv`: it is `os.environ["X"]` with X not set in a known environment (Python raises KeyError).
+     */
+    | { kind: 'dynamic'; text: string; range: Range; unsetEnv?: string };
 
 /** One argument of a call as written. `name` is absent for positional arguments; `*x`/`**x` are `dynamic`. */
 export interface CallArg {

@@ -44,7 +44,11 @@ function firstUnreadable(v: PyValue): PyValue | undefined {
 export function readable(v: PyValue, what: string, c: Collector): boolean {
     const bad = firstUnreadable(v);
     if (!bad) return true;
-    c.add(`${what}: cannot evaluate \`${describe(bad)}\` in the editor; use a literal value`, bad.range);
+    const message =
+        bad.kind === 'dynamic' && bad.unsetEnv !== undefined
+            ? `${what}: \`${bad.text}\` raises KeyError: ${bad.unsetEnv} is not set in this environment`
+            : `${what}: cannot evaluate \`${describe(bad)}\` in the editor; use a literal value`;
+    c.add(message, bad.range);
     return false;
 }
 

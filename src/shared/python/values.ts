@@ -202,7 +202,9 @@ class Evaluator {
         const k = this.eval(key, depth + 1);
         if (k.kind !== 'str') return dynamic(node);
         const value = this.readEnv(k.value, node);
-        return value === undefined ? dynamic(node) : { kind: 'str', value, range: rangeOf(node) };
+        if (value !== undefined) return { kind: 'str', value, range: rangeOf(node) };
+        if (!this.ctx.env) return dynamic(node);
+        return { kind: 'dynamic', text: node.text, range: rangeOf(node), unsetEnv: k.value };
     }
 
     private isEnviron(obj: Node): boolean {

@@ -6,8 +6,11 @@ import { analyzePython, initPython } from '../../../src/shared/python/analyze';
 
 before(() => initPython());
 
-function spec(src: string): { ok: true; value: DeploymentSpec } | { ok: false; errors: SpecError[] } {
-    const d = analyzePython(src).deployments[0];
+function spec(
+    src: string,
+    env?: Record<string, string>,
+): { ok: true; value: DeploymentSpec } | { ok: false; errors: SpecError[] } {
+    const d = analyzePython(src, env ? { env } : undefined).deployments[0];
     assert.ok(d, 'a deployment');
     return specFromModel(d, '/w/app.py');
 }
@@ -81,6 +84,16 @@ void describe('refusals', () => {
         assert.match(e.message, /cannot evaluate `os\.environ\["IMG"\]`/);
         assert.equal(e.range.start.line, 6);
         assert.equal(src.split('\n')[6]?.slice(e.range.start.character, e.range.end.character), 'os.environ["IMG"]');
+    });
+    void test('os.environ["X"] with X unset where the environment is known says so (Python raises KeyError)', () => {
+        const src = `${HEAD}import os\napp = Deployment(name="x")\n${REMOTE}img = app.image(os.environ["IMG"], storage=10)\napp.configure_autoscaling()\n`;
+        const r = spec(src, { OTHER: '1' });
+        assert.ok(!r.ok);
+        assert.equal(
+            r.errors[0]?.message,
+            'image reference: `os.environ["IMG"]` raises KeyError: IMG is not set in this environment',
+        );
+        assert.ok(spec(src, { IMG: 'img:1' }).ok);
     });
     void test('redefining a default query column is the SDK ValueError', () => {
         const r = spec(
