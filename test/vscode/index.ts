@@ -32,9 +32,12 @@ function reportThroughSuiteLog(): () => void {
 
 export async function run(): Promise<void> {
     const config = suiteConfig();
-    const files = findTests(__dirname).filter(
-        (f) => f.endsWith('.untrusted.test.js') === (config.pass === 'untrusted'),
-    );
+    // extension.test.js first: its tree test lists the workspace's deployments exactly, and suites that write
+    // deployment files keep them indexed after deleting them (VS Code keeps a document open for a while).
+    const first = (f: string): number => (path.basename(f) === 'extension.test.js' ? 0 : 1);
+    const files = findTests(__dirname)
+        .filter((f) => f.endsWith('.untrusted.test.js') === (config.pass === 'untrusted'))
+        .sort((a, b) => first(a) - first(b) || (a < b ? -1 : a > b ? 1 : 0));
     const restore = reportThroughSuiteLog();
     try {
         suiteLog(`pass ${config.pass}: ${files.length} test file(s), VS Code ${vscode.version}`);
