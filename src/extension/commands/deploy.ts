@@ -314,10 +314,10 @@ async function runWithProgress(
         const ready = result.workers?.filter((w) => /^(idle|ready|running)$/i.test(w.status)).length ?? 0;
         const message = `${ACTION_WORDS[result.action] ?? 'Deployed'} "${label}" on ${where} in ${secs} s: ${plural(ready, 'worker')} ready.`;
         state.log.info(message + (result.warnings.length ? `\n  ${result.warnings.join('\n  ')}` : ''));
-        void state.ui.notify('info', message, 'Benchmark', 'Show Logs').then((a) => {
+        void state.ui.notify('info', message, 'Benchmark', 'Show Worker Log').then((a) => {
             const ref = { kind: 'remoteByName', name: result.name, tag: result.tag };
             if (a === 'Benchmark') void vscode.commands.executeCommand(CommandId.benchmark, ref);
-            if (a === 'Show Logs') void vscode.commands.executeCommand(CommandId.showLogs, ref);
+            if (a === 'Show Worker Log') void vscode.commands.executeCommand(CommandId.showLogs, ref);
         });
         return {
             ok: true,
