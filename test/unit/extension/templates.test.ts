@@ -30,6 +30,13 @@ for (const t of TEMPLATES) {
         const m = /async def (\w+)\(([^)]*)\)/.exec(text.slice(text.indexOf('benchmark_dataset')))!;
         const params = m[2]!.split(',').map((p) => p.split(':').map((s) => s.trim()) as [string, string]);
         assert.ok(text.includes(`benchmark_dataset=[${sampleRow(params)}]`), `benchmark of ${m[1]} from ${m[2]}`);
+        // A linter's unused-import check (ruff F401) passes on the new file as it is.
+        for (const [, names] of text.matchAll(/^from \S+ import (.+)$/gm)) {
+            for (const name of names!.split(',').map((n) => n.trim())) {
+                const uses = text.match(new RegExp(`\\b${name}\\b`, 'g'))!.length;
+                assert.ok(uses > 1, `${name} is imported but never used`);
+            }
+        }
     });
 }
 
