@@ -2,6 +2,7 @@
 // driver), the workbench in headless Chromium, driven from the page as a user would. It checks what only the page
 // shows: a notification toast appears after Deploy (the smoke-test driver's flag hides every toast, so the suite's own
 // passes cannot see them). Prints mocha-style "N passing"/"N failing" lines for `npm test`'s count.
+/* global window, document, MutationObserver -- page.evaluate callbacks run in the browser */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -34,6 +35,21 @@ const tests = [
                 hasText: 'vscode-hello',
             });
             await pick.first().waitFor({ timeout: 30_000 });
+            // Every toast text the page shows from the click on, in order (the steps go by faster than polling).
+            await page.evaluate(() => {
+                const seen = (window.__vastToasts = []);
+                const record = () => {
+                    for (const t of document.querySelectorAll('.notifications-toasts .notification-toast')) {
+                        const text = t.innerText.replace(/\s+/g, ' ').trim();
+                        if (text && seen[seen.length - 1] !== text) seen.push(text);
+                    }
+                };
+                new MutationObserver(record).observe(document.body, {
+                    subtree: true,
+                    childList: true,
+                    characterData: true,
+                });
+            });
             await pick.first().click();
             const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /Deploy/ }).first();
             await toast.waitFor({ state: 'visible', timeout: 60_000 });
@@ -41,6 +57,23 @@ const tests = [
             log(`toast: ${text}`);
             await page.screenshot({ path: join(artifacts, 'launcher-toast.png') });
             if (!(await toast.isVisible())) throw new Error('the toast is not visible');
+            // No silent wait: before packaging starts (the emulator's start, reading the file), the toast says so.
+            await page
+                .locator('.notifications-toasts .notification-toast', { hasText: /ready\.|failed at/ })
+                .first()
+                .waitFor({ timeout: 60_000 });
+            const seen = await page.evaluate(() => window.__vastToasts);
+            log(`toasts in order: ${seen.join(' | ')}`);
+            const beforePackaging = seen.slice(
+                0,
+                Math.max(
+                    0,
+                    seen.findIndex((t) => /Packaging/.test(t)),
+                ),
+            );
+            if (!beforePackaging.some((t) => /Starting the local emulator|Checking \S+\.py/.test(t))) {
+                throw new Error(`no step shown before packaging: ${seen.join(' | ')}`);
+            }
         },
     },
     {

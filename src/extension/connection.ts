@@ -65,9 +65,7 @@ export class Connections implements vscode.Disposable {
         if (this.emulatorNow && !this.emulatorNow.stillRunning()) {
             // The window whose emulator this one shared has stopped it: start one here, on the same state.
             this.log.info('The local emulator of the other VS Code window stopped; starting one in this window');
-            this.emulator = undefined;
-            this.emulatorNow = undefined;
-            this.current = undefined;
+            this.forgetEmulator();
             this.changed.fire();
         }
         if (!this.current) {
@@ -95,11 +93,16 @@ export class Connections implements vscode.Disposable {
         const emu = await this.runningEmulator();
         if (!emu) return;
         this.log.info(`${why}: restarting the local emulator`);
+        this.forgetEmulator();
+        await emu.stop();
+        this.changed.fire();
+    }
+
+    /** The next request starts (or finds) an emulator again, and makes a new connection to it. */
+    private forgetEmulator(): void {
         this.emulator = undefined;
         this.emulatorNow = undefined;
         this.current = undefined;
-        await emu.stop();
-        this.changed.fire();
     }
 
     /** The running emulator, if this window started one. */

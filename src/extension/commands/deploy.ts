@@ -40,9 +40,28 @@ const STEP_WEIGHT: Record<DeployStep, number> = {
 };
 const ORDER: DeployStep[] = ['package', 'register', 'upload', 'update-workers', 'wait'];
 
+/** What the one progress notification of a Deploy ended with: a deploy that ran (or failed), or an earlier answer. */
+type DeployOutcome =
+    | { kind: 'answered'; result: CommandResult }
+    | { kind: 'refused'; err: PrepareError }
+    | { kind: 'ran'; run: RunContext; result?: Awaited<ReturnType<typeof runDeploy>>; err?: DeployError };
+
+interface RunContext {
+    conn: Connection;
+    prepared: Prepared;
+    planText: PlanSummary | undefined;
+    manifest: Manifest;
+    renamed: ReturnType<typeof renamedFrom>;
+    tearDownOld: boolean;
+    machines: Promise<MachinesOutcome>;
+    abort: AbortController;
+    started: number;
+}
+
 /**
  * Deploy: refuse on errors, show the plan (tier and changes) in a modal, then package → register → upload → update
- * workers → wait for ready under a cancellable progress notification.
+ * workers → wait for ready. One cancellable progress notification covers it all from the click, so starting the
+ * emulator, reading the file and comparing with what is deployed are never a silent wait.
  */
 export function deploy(state: ExtensionState) {
     return async (arg?: unknown): Promise<CommandResult> => {
@@ -64,94 +83,170 @@ export function deploy(state: ExtensionState) {
             summary = state.index.find({ ...summary, name: subject.name, tag: subject.tag }) ?? summary;
         }
 
-        const conn = await state.connection('Deploy');
-        const where = conn.target === 'local' ? 'the local emulator' : 'Vast.ai';
-        let prepared: Prepared;
-        const envFile = envFileFor(summary);
-        try {
-            prepared = await prepare(summary, workspaceRootOf(summary), envFile);
-        } catch (err) {
-            if (!(err instanceof PrepareError)) throw err;
-            return refused(state, summary, label, err);
-        }
-
-        let allowSecrets = false;
-        if (prepared.plan.secrets.length > 0) {
-            const files = prepared.plan.secrets.map((f) => vscode.workspace.asRelativePath(f));
-            const choice = await state.ui.confirm(
-                `${plural(files.length, 'file')} copied into "${label}" look${files.length === 1 ? 's' : ''} like secrets`,
-                `These would be uploaded to ${where} inside the package:\n${files.join('\n')}\n\nMove them out of the copied folders, or upload them anyway.`,
-                'Upload Anyway',
-            );
-            if (choice !== 'Upload Anyway') {
-                return {
-                    ok: false,
-                    cancelled: true,
-                    message: 'Deploy cancelled: secrets not uploaded',
-                    secrets: files,
-                };
-            }
-            allowSecrets = true;
-        }
-
-        // Machines and prices, searched beside the plan: the plan shows them, a deploy that asks nothing warns.
-        const machines = searchForPlan(state, prepared);
-        const manifest = manifestOf(prepared);
-        const renamed = renamedFrom(state, conn.target, summary, prepared.spec.name, prepared.spec.tag);
-        const envLines = envReadLines(prepared.spec.envReads ?? [], envSourceWords(envFile));
-        if (envLines.length > 0) state.log.info(`[deploy ${label}] ${envLines.join('\n  ')}`);
-        const setting = readSettings().confirmDeploy;
-        const ask = setting === 'always' || (setting === 'vast' && conn.target === 'vast') || renamed.length > 0;
-        let planText: PlanSummary | undefined;
-        let tearDownOld = false;
-        if (ask) {
-            // The plan: compare with what is deployed, before anything irreversible.
-            const last = state.deployRecords.get(conn.target, prepared.spec.name, prepared.spec.tag);
-            planText = await computePlanFor(conn, prepared, workspaceRootOf(summary), {
-                label,
-                where,
-                last,
-                manifest,
-                renamed,
-                machines,
-                envLines,
-            });
-            const actions = [
-                planText.words.button,
-                ...(planText.words.tearDownButton ? [planText.words.tearDownButton] : []),
-            ];
-            const choice = await state.ui.confirm(planText.words.title, planText.words.detail, ...actions);
-            if (choice === undefined) {
-                return { ok: false, cancelled: true, message: 'Deploy cancelled', plan: planText };
-            }
-            tearDownOld = choice === planText.words.tearDownButton;
-        } else {
-            // Nothing asked (a local deploy by default): a match-less search warns beside the progress, never blocks.
-            void machines.then((m) => {
-                if (m.result?.warning) void state.ui.notify('warning', noMatchNotice(label, m.result, conn.target));
-            });
-        }
-
-        const result = await runWithProgress(state, conn, prepared, summary, label, where, allowSecrets, planText);
-        result.machines = planMachines(await settledWithin(machines, 1000, 'still searching'));
+        const where = targetWords(readSettings().target);
+        const outcome = await vscode.window.withProgress(
+            {
+                location: vscode.ProgressLocation.Notification,
+                title: `Deploying ${label} to ${where}`,
+                cancellable: true,
+            },
+            (progress, token) => prepareAndRun(state, summary, label, progress, token),
+        );
+        if (outcome.kind === 'answered') return outcome.result;
+        if (outcome.kind === 'refused') return refused(state, summary, label, outcome.err);
+        const { run } = outcome;
+        const { prepared } = run;
+        const result = outcome.err
+            ? failed(state, label, run, outcome.err)
+            : succeeded(state, label, targetWords(run.conn.target), run, outcome.result!);
+        result.machines = planMachines(await settledWithin(run.machines, 1000, 'still searching'));
         if (result.ok && typeof result.fileHash === 'string') {
-            await state.deployRecords.set(conn.target, {
+            await state.deployRecords.set(run.conn.target, {
                 name: prepared.spec.name,
                 tag: prepared.spec.tag,
                 uri: summary.uri,
                 fileHash: result.fileHash,
-                manifest,
+                manifest: run.manifest,
                 at: Date.now(),
             });
         }
-        if (result.ok && tearDownOld) {
-            for (const r of renamed) {
+        if (result.ok && run.tearDownOld) {
+            for (const r of run.renamed) {
                 const ref = { kind: 'remoteByName', name: r.name, tag: r.tag, confirmed: true };
                 result.tornDown = await vscode.commands.executeCommand(CommandId.tearDown, ref);
             }
         }
         return result;
     };
+}
+
+function targetWords(target: Target): string {
+    return target === 'local' ? 'the local emulator' : 'Vast.ai';
+}
+
+const SLOW_STEP_MS = 150;
+
+/** `p`, saying `message` in the progress when it takes long enough to be noticed (starting the emulator). */
+async function sayIfSlow<T>(p: Promise<T>, progress: vscode.Progress<{ message?: string }>, message: string) {
+    const timer = setTimeout(() => progress.report({ message }), SLOW_STEP_MS);
+    try {
+        return await p;
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
+/** Everything from the click to a deploy's end, inside the progress notification. */
+async function prepareAndRun(
+    state: ExtensionState,
+    summary: DeploymentSummary,
+    label: string,
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+    token: vscode.CancellationToken,
+): Promise<DeployOutcome> {
+    const cancelled = (message: string): DeployOutcome => ({
+        kind: 'answered',
+        result: { ok: false, cancelled: true, message },
+    });
+    const target = readSettings().target;
+    const conn = await sayIfSlow(
+        state.connection('Deploy'),
+        progress,
+        target === 'local' ? 'Starting the local emulator' : 'Connecting to Vast.ai',
+    );
+    const where = targetWords(conn.target);
+    const envFile = envFileFor(summary);
+    progress.report({ message: `Checking ${path.basename(fileURLToPath(summary.uri))}` });
+    let prepared: Prepared;
+    try {
+        prepared = await prepare(summary, workspaceRootOf(summary), envFile);
+    } catch (err) {
+        if (!(err instanceof PrepareError)) throw err;
+        return { kind: 'refused', err };
+    }
+    if (token.isCancellationRequested) return cancelled('Deploy cancelled');
+
+    let allowSecrets = false;
+    if (prepared.plan.secrets.length > 0) {
+        const files = prepared.plan.secrets.map((f) => vscode.workspace.asRelativePath(f));
+        progress.report({ message: 'Waiting for your answer' });
+        const choice = await state.ui.confirm(
+            `${plural(files.length, 'file')} copied into "${label}" look${files.length === 1 ? 's' : ''} like secrets`,
+            `These would be uploaded to ${where} inside the package:\n${files.join('\n')}\n\nMove them out of the copied folders, or upload them anyway.`,
+            'Upload Anyway',
+        );
+        if (choice !== 'Upload Anyway') {
+            return {
+                kind: 'answered',
+                result: {
+                    ok: false,
+                    cancelled: true,
+                    message: 'Deploy cancelled: secrets not uploaded',
+                    secrets: files,
+                },
+            };
+        }
+        allowSecrets = true;
+    }
+
+    // Machines and prices, searched beside the plan: the plan shows them, a deploy that asks nothing warns.
+    const machines = searchForPlan(state, prepared);
+    const manifest = manifestOf(prepared);
+    const renamed = renamedFrom(state, conn.target, summary, prepared.spec.name, prepared.spec.tag);
+    const envLines = envReadLines(prepared.spec.envReads ?? [], envSourceWords(envFile));
+    if (envLines.length > 0) state.log.info(`[deploy ${label}] ${envLines.join('\n  ')}`);
+    const setting = readSettings().confirmDeploy;
+    const ask = setting === 'always' || (setting === 'vast' && conn.target === 'vast') || renamed.length > 0;
+    let planText: PlanSummary | undefined;
+    let tearDownOld = false;
+    if (ask) {
+        // The plan: compare with what is deployed, before anything irreversible.
+        progress.report({ message: `Comparing with what is deployed on ${where}` });
+        const last = state.deployRecords.get(conn.target, prepared.spec.name, prepared.spec.tag);
+        planText = await computePlanFor(conn, prepared, workspaceRootOf(summary), {
+            label,
+            where,
+            last,
+            manifest,
+            renamed,
+            machines,
+            envLines,
+        });
+        if (token.isCancellationRequested) return cancelled('Deploy cancelled');
+        const actions = [
+            planText.words.button,
+            ...(planText.words.tearDownButton ? [planText.words.tearDownButton] : []),
+        ];
+        progress.report({ message: 'Waiting for your answer' });
+        const choice = await state.ui.confirm(planText.words.title, planText.words.detail, ...actions);
+        if (choice === undefined) {
+            return {
+                kind: 'answered',
+                result: { ok: false, cancelled: true, message: 'Deploy cancelled', plan: planText },
+            };
+        }
+        tearDownOld = choice === planText.words.tearDownButton;
+    } else {
+        // Nothing asked (a local deploy by default): a match-less search warns beside the progress, never blocks.
+        void machines.then((m) => {
+            if (m.result?.warning) void state.ui.notify('warning', noMatchNotice(label, m.result, conn.target));
+        });
+    }
+    if (token.isCancellationRequested) return cancelled('Deploy cancelled');
+
+    const run: RunContext = {
+        conn,
+        prepared,
+        planText,
+        manifest,
+        renamed,
+        tearDownOld,
+        machines,
+        abort: new AbortController(),
+        started: Date.now(),
+    };
+    token.onCancellationRequested(() => run.abort.abort());
+    return runSteps(state, run, summary, label, allowSecrets, progress);
 }
 
 /** Deployments this file put on the target before under another name, still deployed and no longer defined. */
@@ -263,115 +358,48 @@ async function computePlanFor(
     return { tier: plan.tier, label: plan.label, words };
 }
 
-async function runWithProgress(
+/** The pipeline's steps, reported in the progress; marks the deployment busy on the tree while they run. */
+async function runSteps(
     state: ExtensionState,
-    conn: Connection,
-    prepared: Prepared,
+    run: RunContext,
     summary: DeploymentSummary,
     label: string,
-    where: string,
     allowSecrets: boolean,
-    planText: PlanSummary | undefined,
-): Promise<CommandResult> {
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+): Promise<DeployOutcome> {
+    const { prepared, conn } = run;
     const key = remoteKey(prepared.spec.name, prepared.spec.tag);
-    const abort = new AbortController();
-    const op: RunningOperation = { kind: 'deploy', step: 'package', abort };
+    const op: RunningOperation = { kind: 'deploy', step: 'package', abort: run.abort };
     state.running.set(key, op);
     state.status.setBusy(key, 'deploying');
-    const started = Date.now();
+    let done = 0;
+    let lastText = '';
+    const report = (p: DeployProgress): void => {
+        const target =
+            ORDER.slice(0, ORDER.indexOf(p.step)).reduce((a, s) => a + STEP_WEIGHT[s], 0) +
+            STEP_WEIGHT[p.step] * (p.fraction ?? 0);
+        const increment = Math.max(0, target - done);
+        done += increment;
+        op.step = p.step;
+        const text = stepText(p.step, redact(p.message));
+        // A step reports its start and its end in the same words: log it once.
+        if (text !== lastText) state.log.info(`[deploy ${label}] ${text}`);
+        lastText = text;
+        progress.report({ message: text, increment });
+    };
     try {
-        const result = await vscode.window.withProgress(
-            {
-                location: vscode.ProgressLocation.Notification,
-                title: `Deploying ${label} to ${where}`,
-                cancellable: true,
-            },
-            async (progress, token) => {
-                token.onCancellationRequested(() => abort.abort());
-                let done = 0;
-                const report = (p: DeployProgress): void => {
-                    const target =
-                        ORDER.slice(0, ORDER.indexOf(p.step)).reduce((a, s) => a + STEP_WEIGHT[s], 0) +
-                        STEP_WEIGHT[p.step] * (p.fraction ?? 0);
-                    const increment = Math.max(0, target - done);
-                    done += increment;
-                    op.step = p.step;
-                    const text = stepText(p.step, redact(p.message));
-                    state.log.info(`[deploy ${label}] ${text}`);
-                    progress.report({ message: text, increment });
-                };
-                return runDeploy(conn.client, prepared.spec, {
-                    signal: abort.signal,
-                    onProgress: report,
-                    allowSecrets,
-                    wait: true,
-                    pollMs: conn.target === 'local' ? 500 : 5000,
-                    workspaceRoot: workspaceRootOf(summary),
-                });
-            },
-        );
-        const secs = ((Date.now() - started) / 1000).toFixed(1);
-        const ready = result.workers?.filter((w) => /^(idle|ready|running)$/i.test(w.status)).length ?? 0;
-        const message = `${ACTION_WORDS[result.action] ?? 'Deployed'} "${label}" on ${where} in ${secs} s: ${plural(ready, 'worker')} ready.`;
-        state.log.info(message + (result.warnings.length ? `\n  ${result.warnings.join('\n  ')}` : ''));
-        void state.ui.notify('info', message, 'Benchmark', 'Show Worker Log').then((a) => {
-            const ref = { kind: 'remoteByName', name: result.name, tag: result.tag };
-            if (a === 'Benchmark') void vscode.commands.executeCommand(CommandId.benchmark, ref);
-            if (a === 'Show Worker Log') void vscode.commands.executeCommand(CommandId.showLogs, ref);
+        const result = await runDeploy(conn.client, prepared.spec, {
+            signal: run.abort.signal,
+            onProgress: report,
+            allowSecrets,
+            wait: true,
+            pollMs: conn.target === 'local' ? 500 : 5000,
+            workspaceRoot: workspaceRootOf(summary),
         });
-        return {
-            ok: true,
-            message,
-            action: result.action,
-            tier: result.tier,
-            deploymentId: result.deploymentId,
-            fileHash: result.fileHash,
-            plan: planText,
-            timings: result.timings,
-        };
+        return { kind: 'ran', run, result };
     } catch (err) {
         if (!(err instanceof DeployError)) throw err;
-        const cause = redact(errorMessage(err.cause));
-        if (err.cancelled || abort.signal.aborted) {
-            const message = `Deploy of "${label}" cancelled during ${STEP_LABELS[err.step].toLowerCase()}. ${err.stateMessage}`;
-            state.log.warn(message);
-            void state.ui.notify('warning', message, 'Show Output').then((a) => a && state.log.show());
-            return {
-                ok: false,
-                cancelled: true,
-                message,
-                step: err.step,
-                state: err.state,
-                deploymentId: err.deploymentId,
-            };
-        }
-        const status = (err.cause as { status?: unknown }).status;
-        if (status === 401 || status === 403) throw err.cause;
-        const message = `Deploy of "${label}" failed at ${STEP_LABELS[err.step].toLowerCase()}: ${cause}. ${err.stateMessage}`;
-        state.log.error(message);
-        // Where the user looks next: their own line when a worker's traceback maps to it, then the worker's log
-        // (once a deployment exists, it has one), then our own output.
-        const loc = err.cause instanceof WorkerStartupError ? err.cause.location : undefined;
-        const goTo = loc ? `Go to ${path.basename(loc.file)}:${loc.line}` : undefined;
-        const workerLog = err.deploymentId !== undefined ? 'Show Worker Log' : undefined;
-        const actions = [goTo, workerLog, 'Show Output'].filter((a): a is string => a !== undefined).slice(0, 2);
-        void state.ui.notify('error', message, ...actions).then((a) => {
-            if (a === 'Show Output') state.log.show();
-            if (a === goTo && loc) {
-                const line = Math.max(loc.line - 1, 0);
-                void vscode.window.showTextDocument(vscode.Uri.file(loc.file), {
-                    selection: new vscode.Range(line, 0, line, 0),
-                });
-            }
-            if (a === workerLog) {
-                void vscode.commands.executeCommand(CommandId.showLogs, {
-                    kind: 'remoteByName',
-                    name: prepared.spec.name,
-                    tag: prepared.spec.tag,
-                });
-            }
-        });
-        return { ok: false, message, step: err.step, state: err.state, deploymentId: err.deploymentId };
+        return { kind: 'ran', run, err };
     } finally {
         state.running.delete(key);
         state.status.setBusy(key, undefined);
@@ -379,4 +407,77 @@ async function runWithProgress(
         // With no view on screen nothing polls after this: one poll, so the lenses show how it ended (a failure).
         void state.status.refresh();
     }
+}
+
+function succeeded(
+    state: ExtensionState,
+    label: string,
+    where: string,
+    run: RunContext,
+    result: Awaited<ReturnType<typeof runDeploy>>,
+): CommandResult {
+    const secs = ((Date.now() - run.started) / 1000).toFixed(1);
+    const ready = result.workers?.filter((w) => /^(idle|ready|running)$/i.test(w.status)).length ?? 0;
+    const message = `${ACTION_WORDS[result.action] ?? 'Deployed'} "${label}" on ${where} in ${secs} s: ${plural(ready, 'worker')} ready.`;
+    state.log.info(message + (result.warnings.length ? `\n  ${result.warnings.join('\n  ')}` : ''));
+    void state.ui.notify('info', message, 'Benchmark', 'Show Worker Log').then((a) => {
+        const ref = { kind: 'remoteByName', name: result.name, tag: result.tag };
+        if (a === 'Benchmark') void vscode.commands.executeCommand(CommandId.benchmark, ref);
+        if (a === 'Show Worker Log') void vscode.commands.executeCommand(CommandId.showLogs, ref);
+    });
+    return {
+        ok: true,
+        message,
+        action: result.action,
+        tier: result.tier,
+        deploymentId: result.deploymentId,
+        fileHash: result.fileHash,
+        plan: run.planText,
+        timings: result.timings,
+    };
+}
+
+function failed(state: ExtensionState, label: string, run: RunContext, err: DeployError): CommandResult {
+    const { prepared } = run;
+    const cause = redact(errorMessage(err.cause));
+    if (err.cancelled || run.abort.signal.aborted) {
+        const message = `Deploy of "${label}" cancelled during ${STEP_LABELS[err.step].toLowerCase()}. ${err.stateMessage}`;
+        state.log.warn(message);
+        void state.ui.notify('warning', message, 'Show Output').then((a) => a && state.log.show());
+        return {
+            ok: false,
+            cancelled: true,
+            message,
+            step: err.step,
+            state: err.state,
+            deploymentId: err.deploymentId,
+        };
+    }
+    const status = (err.cause as { status?: unknown }).status;
+    if (status === 401 || status === 403) throw err.cause;
+    const message = `Deploy of "${label}" failed at ${STEP_LABELS[err.step].toLowerCase()}: ${cause}. ${err.stateMessage}`;
+    state.log.error(message);
+    // Where the user looks next: their own line when a worker's traceback maps to it, then the worker's log
+    // (once a deployment exists, it has one), then our own output.
+    const loc = err.cause instanceof WorkerStartupError ? err.cause.location : undefined;
+    const goTo = loc ? `Go to ${path.basename(loc.file)}:${loc.line}` : undefined;
+    const workerLog = err.deploymentId !== undefined ? 'Show Worker Log' : undefined;
+    const actions = [goTo, workerLog, 'Show Output'].filter((a): a is string => a !== undefined).slice(0, 2);
+    void state.ui.notify('error', message, ...actions).then((a) => {
+        if (a === 'Show Output') state.log.show();
+        if (a === goTo && loc) {
+            const line = Math.max(loc.line - 1, 0);
+            void vscode.window.showTextDocument(vscode.Uri.file(loc.file), {
+                selection: new vscode.Range(line, 0, line, 0),
+            });
+        }
+        if (a === workerLog) {
+            void vscode.commands.executeCommand(CommandId.showLogs, {
+                kind: 'remoteByName',
+                name: prepared.spec.name,
+                tag: prepared.spec.tag,
+            });
+        }
+    });
+    return { ok: false, message, step: err.step, state: err.state, deploymentId: err.deploymentId };
 }
