@@ -30,10 +30,9 @@ const DEPLOY_LENS_COMMANDS: readonly string[] = [CommandId.deploy, CommandId.ben
 
 /** The Deploy/Benchmark/Tear down lenses of a file, in order (▶ Call and other lenses left out). */
 async function deployLenses(uri: string): Promise<vscode.CodeLens[]> {
-    const l = await vscode.commands.executeCommand<vscode.CodeLens[]>(
-        'vscode.executeCodeLensProvider',
-        vscode.Uri.parse(uri),
-    );
+    // The command needs the document loaded ("Illegal argument" otherwise), which an earlier test may not have done.
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+    const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
     return (l ?? []).filter((x) => DEPLOY_LENS_COMMANDS.includes(x.command?.command ?? ''));
 }
 
