@@ -110,10 +110,10 @@ export function registerFeatures(ctx: ServerContext): void {
             if (token.isCancellationRequested) return [];
             let entries: FileEntry[];
             if (p?.uri !== undefined) {
-                const e = workspace.entry(uriKey(p.uri));
-                entries = e ? [e] : [];
+                const key = uriKey(p.uri);
+                entries = workspace.listedEntries().filter((e) => e.key === key);
             } else {
-                entries = workspace.entries();
+                entries = workspace.listedEntries();
             }
             return await publisher.summaries(entries);
         } catch (err) {

@@ -109,6 +109,16 @@ export class Workspace {
         return out;
     }
 
+    /**
+     * What the deployments list shows: every file, less open documents whose file was deleted on disk. The editor
+     * keeps showing such a document (diagnostics go on), but there is nothing to deploy until it is saved again.
+     */
+    listedEntries(): FileEntry[] {
+        return this.entries().filter(
+            (e) => e.path === undefined || !this.open.has(e.key) || this.host.fs.statPath(e.path) !== 'missing',
+        );
+    }
+
     entry(key: string): FileEntry | undefined {
         return this.open.get(key)?.entry ?? this.disk.get(key);
     }

@@ -149,6 +149,28 @@ void describe('deleted files and folders', () => {
         });
     }
 
+    void test('a deployment file deleted on disk leaves the list while its editor stays open; saved again, it is back', async () => {
+        const { ws, client } = await started({ 'keep.py': goodApp('keep'), 'gone/app.py': goodApp('gone') });
+        try {
+            const file = path.join(ws.dir, 'gone', 'app.py');
+            await client.open(uriOf(file), goodApp('gone'));
+            assert.deepEqual(await list(client), ['gone', 'keep']);
+            fs.rmSync(file);
+            await deliver(client, ws.dir, [{ uri: uriOf(file), type: FileChangeType.Deleted }]);
+            // Nothing to deploy: Deploy reads the file on disk. Asked for by its URI, the same answer.
+            assert.deepEqual(await list(client), ['keep']);
+            const one = await client.connection.sendRequest(ListDeploymentsRequest.type, { uri: uriOf(file) });
+            assert.deepEqual(one, []);
+            // The editor saves it again (VS Code recreates the file): listed again.
+            fs.writeFileSync(file, goodApp('gone'));
+            await deliver(client, ws.dir, [{ uri: uriOf(file), type: FileChangeType.Created }]);
+            assert.deepEqual(await list(client), ['gone', 'keep']);
+        } finally {
+            await client.close();
+            ws.cleanup();
+        }
+    });
+
     void test('a folder that appears with files inside is indexed from its own Created event', async () => {
         const { ws, client } = await started({ 'keep.py': goodApp('keep') });
         try {
