@@ -5,7 +5,7 @@
 // Options: --port N (default: a free one), --fresh (forget the profile: settings, emulator state), --workspace DIR,
 // --verbose (the server's log lines).
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from './vscode/install.mjs';
@@ -31,6 +31,18 @@ const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdi
 if (build.status !== 0) process.exit(1);
 
 const workspace = resolve(opts.workspace ?? join(repoRoot, 'examples'));
+// Workers run the SDK's own worker, as on Vast, when the SDK is at hand: the oracle copy beside this repo (with
+// Debian's python3, which has its dependencies: scripts/setup.sh). Otherwise the emulator's built-in worker.
+const oracle = resolve(repoRoot, '..', 'shared', 'oracle');
+const sdkWorker =
+    existsSync(join(oracle, 'vastai')) &&
+    spawnSync('/usr/bin/python3', ['-c', 'import vastai.serverless.server'], {
+        env: { ...process.env, PYTHONPATH: oracle },
+        stdio: 'ignore',
+    }).status === 0;
+const workerSettings = sdkWorker
+    ? { 'vastDeployments.pythonPath': '/usr/bin/python3', 'vastDeployments.emulator.sdkPath': oracle }
+    : {};
 const vscode = await startVscode({
     workspace,
     profileDir,
@@ -40,6 +52,7 @@ const vscode = await startVscode({
         // The examples are this repo's own code: no trust prompt.
         'security.workspace.trust.enabled': false,
         'vastDeployments.target': 'local',
+        ...workerSettings,
     },
     onLog: (line) => {
         // Offline, the server's failed marketplace look-ups are expected noise.
@@ -57,8 +70,13 @@ console.log(`
     ${vscode.url}
 
   (On a remote machine, forward the port first, e.g. ssh -L ${new URL(vscode.url).port}:127.0.0.1:${new URL(vscode.url).port} host.)
-  Target: local emulator, started by the extension on first use; workers run with python3 (setting
-  vastDeployments.pythonPath to change). Press Ctrl+C to stop everything.
+  Target: local emulator, started by the extension on first use; ${
+      sdkWorker
+          ? `workers run the SDK's own worker from ${oracle}
+  with /usr/bin/python3 (settings vastDeployments.emulator.sdkPath and vastDeployments.pythonPath)`
+          : `workers run the emulator's built-in worker with python3
+  (setting vastDeployments.pythonPath: an interpreter with \`vastai\` installed runs the SDK's own worker)`
+  }. Press Ctrl+C to stop everything.
 `);
 
 // Ctrl+C / SIGTERM: runSuite.mjs stops the server and everything under it (extension host, emulator, workers).

@@ -48,6 +48,7 @@ export async function startEmbeddedEmulator(
             allowWorkers: vscode.workspace.isTrusted,
             allowPip: pipAllowed(),
             allowScripts: vscode.workspace.isTrusted && readSettings().emulator.runScripts,
+            sdkPath: readSettings().emulator.sdkPath || undefined,
             // A deploy is why the emulator starts: have a worker's interpreter ready for it (one idle Python, ~50 MB).
             warmWorker: 'eager',
         });

@@ -32,6 +32,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
         emulator: {
             installPipPackages: c.get<unknown>('emulator.installPipPackages') === true,
             runScripts: c.get<unknown>('emulator.runScripts') === true,
+            sdkPath: str('emulator.sdkPath', d.emulator.sdkPath).trim(),
         },
     };
 }

@@ -80,11 +80,11 @@ export class ExtensionState implements vscode.Disposable {
                 void this.setContext('hasDeployments', this.index.all().length > 0);
             }),
             vscode.workspace.onDidChangeConfiguration((e) => {
-                const restarting = ['pythonPath', 'emulator.runScripts'].find((k) =>
+                const restarting = ['pythonPath', 'emulator.runScripts', 'emulator.sdkPath'].find((k) =>
                     e.affectsConfiguration(`${SETTINGS_SECTION}.${k}`),
                 );
                 if (restarting) {
-                    // Workers run with the interpreter (and the run-step choice) the emulator was started with.
+                    // Workers run with the interpreter (run-step choice, SDK path) the emulator was started with.
                     void this.connections.restartEmulator(`vastDeployments.${restarting} changed`);
                 } else if (connectionSettings.some((s) => e.affectsConfiguration(s))) {
                     this.log.info('Target settings changed: reconnecting');

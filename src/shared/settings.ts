@@ -28,9 +28,10 @@ export interface Settings {
     confirmDeploy: ConfirmDeploy;
     /**
      * The local emulator: install `pip_install(...)` packages into a per-deployment venv (off: skipped); run the
-     * image's `run_cmd`/`run_script` steps before a worker starts (off: skipped).
+     * image's `run_cmd`/`run_script` steps before a worker starts (off: skipped); a folder holding the `vastai` SDK
+     * for the workers' PYTHONPATH when the interpreter has not installed it (empty: none).
      */
-    emulator: { installPipPackages: boolean; runScripts: boolean };
+    emulator: { installPipPackages: boolean; runScripts: boolean; sdkPath: string };
 }
 
 export type ConfirmDeploy = 'vast' | 'always' | 'never';
@@ -46,5 +47,5 @@ export const defaultSettings: Settings = {
     diagnostics: { severity: {} },
     pythonPath: '',
     confirmDeploy: 'vast',
-    emulator: { installPipPackages: false, runScripts: false },
+    emulator: { installPipPackages: false, runScripts: false, sdkPath: '' },
 };

@@ -1,6 +1,7 @@
 // Settings the embedded emulator starts with, inside a real VS Code: vastDeployments.pythonPath (the interpreter local
-// workers run with) and vastDeployments.emulator.runScripts (run steps). A change restarts that emulator with the new
-// value; its deployments stay (they live in its state folder).
+// workers run with), vastDeployments.emulator.sdkPath (where the SDK is, so workers run its own worker) and
+// vastDeployments.emulator.runScripts (run steps). A change restarts that emulator with the new value; its deployments
+// stay (they live in its state folder).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -39,6 +40,7 @@ suite('Settings the local emulator starts with', function () {
             api?.setUi(undefined);
             await config().update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
             await config().update('emulator.runScripts', undefined, vscode.ConfigurationTarget.Global);
+            await config().update('emulator.sdkPath', undefined, vscode.ConfigurationTarget.Global);
             await vscode.workspace.fs.delete(vscode.Uri.joinPath(file, '..'), { recursive: true });
             fs.rmSync(dir, { recursive: true, force: true });
         }
@@ -81,6 +83,33 @@ suite('Settings the local emulator starts with', function () {
         await config().update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
         const third = await newEmulator(second);
         assert.notEqual(third, first);
+    });
+
+    test("emulator.sdkPath: the SDK's source folder makes workers run the SDK's own worker", async function () {
+        this.timeout(150_000);
+        // The official SDK beside the repo (../shared/oracle), with Debian's python3, which has its dependencies.
+        const oracle = path.resolve(__dirname, '../../../../shared/oracle');
+        assert.ok(fs.existsSync(path.join(oracle, 'vastai')), `the SDK oracle at ${oracle}`);
+        await api.refreshStatus();
+        const first = await until('the local emulator', () => api.emulatorUrl(), 60_000);
+        await config().update('pythonPath', '/usr/bin/python3', vscode.ConfigurationTarget.Global);
+        const second = await newEmulator(first);
+        const builtin =
+            /Local emulator listening on \S+; it runs the built-in worker \(\/usr\/bin\/python3 cannot import/;
+        await until('the built-in worker, without the SDK', () => builtin.test(logText()));
+
+        await config().update('emulator.sdkPath', oracle, vscode.ConfigurationTarget.Global);
+        await newEmulator(second);
+        await until("the SDK's worker", () =>
+            /Local emulator listening on \S+; it runs the SDK's worker \(/.test(logText()),
+        );
+        assert.ok(logText().includes('vastDeployments.emulator.sdkPath changed: restarting the local emulator'));
+
+        // Back to the defaults for the tests after this one.
+        const third = await until('the local emulator', () => api.emulatorUrl(), 60_000);
+        await config().update('emulator.sdkPath', undefined, vscode.ConfigurationTarget.Global);
+        await config().update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+        await newEmulator(third);
     });
 
     test('emulator.runScripts: off, a run step is skipped; on, it runs before the worker starts', async function () {
