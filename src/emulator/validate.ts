@@ -62,6 +62,8 @@ export function validateDeploymentPut(b: Record<string, unknown>): DeploymentPut
         if (n > MAX_FIELD_BYTES) return `Field ${f} is too long (${n} bytes; at most ${MAX_FIELD_BYTES})`;
     }
     if (b.tag === '') return 'Field tag must not be empty';
+    // A fraction (16.5) is kept and honoured as GB: the SDK's DeploymentConfig carries storage as a float and Vast
+    // sizes disks in GB as floats (inferred: the console's handling of a fraction is not public).
     if (b.storage !== undefined && b.storage !== null && (!isNum(b.storage) || b.storage <= 0)) {
         return 'Field storage must be a positive number';
     }

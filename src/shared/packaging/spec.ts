@@ -3,7 +3,7 @@
  * a script. Built from the static analysis model; refuses (with ranges) what the editor cannot evaluate and what the
  * SDK itself would refuse, with the SDK's texts in the SDK's order.
  */
-import type { DeploymentModel, ImageModel, PyValue } from '../model';
+import type { CallArg, DeploymentModel, ImageModel, PyValue } from '../model';
 import { Collector, bind, numArg, readable, scalar, strArg } from './evaluate';
 import { configJsonOf, portOf, readImageCalls, type PortSpec } from './imageCalls';
 import { PyFormatError, describe, pyStr } from './pyFormat';
@@ -62,6 +62,22 @@ function readWorkerPort(v: PyValue, c: Collector): Parameters<typeof readImageCa
     const [n, t] = v.items as [PyValue, PyValue];
     const spec = portOf(n, t, fn, c);
     return spec ? { spec, value: n } : undefined;
+}
+
+/**
+ * An int the PUT body carries must reach the wire with the digits Python's json.dumps writes. Our JSON holds doubles:
+ * exact while the double prints the same digits (below 1e21 and representable). (A float literal is a double, and
+ * the reader leaves inf/nan unevaluated.)
+ */
+function checkSentInt(what: string, v: PyValue | undefined, c: Collector): void {
+    if (v?.kind === 'int' && v.digits !== undefined && String(v.value) !== v.digits) {
+        c.add(
+            `${what} is ${v.digits}: the SDK would send every digit, but this tool's JSON holds numbers as doubles ` +
+                `and would send ${String(v.value)} instead, so Deploy refuses rather than send another number. ` +
+                'Use a value below 2**53.',
+            v.range,
+        );
+    }
 }
 
 /** The fully evaluated deployment: what the pipeline packages and sends. */
@@ -202,6 +218,8 @@ export function specFromModel(
     /** Other keywords of app.image(...): `Image(**docker_login)` keeps them and `DeploymentConfig(...)` gets them. */
     const imageFields: Record<string, ScalarValue> = {};
     let workerPort: Parameters<typeof readImageCalls>[2];
+    const imageArgs: CallArg[] = [];
+    let storageValue: PyValue | undefined;
     // A replaced image() call still runs first: its TypeError (no storage...) stops the file before anything is sent.
     for (const r of model.replacedImages ?? []) {
         bindImage(r, c);
@@ -218,6 +236,7 @@ export function specFromModel(
         const img = bindImage(model.image, c);
         const ref = img.named.get('from_image');
         const st = img.named.get('storage');
+        storageValue = st;
         if (ref !== undefined) image = strArg(ref, 'image reference', c) ?? '';
         if (st !== undefined) storage = numArg(st, 'storage', c) ?? storage;
         for (const a of img.extraKw) {
@@ -229,6 +248,7 @@ export function specFromModel(
             } else if ((AUTOSCALING_FIELDS as readonly string[]).includes(key)) {
                 const v = scalar(a.value, key, c);
                 if (v !== undefined) imageFields[key] = v;
+                imageArgs.push(a);
             } else if (EXPLICIT_CONFIG_FIELDS.includes(key)) {
                 c.add(
                     `TypeError: vastai.data.deployment.DeploymentConfig() got multiple values for keyword argument '${key}'`,
@@ -249,6 +269,7 @@ export function specFromModel(
     if ('error' in q) c.add(q.error.message, q.error.range ?? at, q.error.message.startsWith('Cannot redefine'));
 
     const autoscaling: Record<string, ScalarValue> = {};
+    const autoscalingArgs: CallArg[] = [];
     for (const call of model.autoscalingCalls) {
         const { extraKw } = bind(call, [], c, { varKwargs: true, fn: 'configure_autoscaling()' });
         for (const a of extraKw) {
@@ -259,6 +280,7 @@ export function specFromModel(
             }
             const v = scalar(a.value, key, c);
             if (v !== undefined) autoscaling[key] = v;
+            autoscalingArgs.push(a);
         }
     }
     for (const key of Object.keys(imageFields)) {
@@ -267,16 +289,12 @@ export function specFromModel(
             c.add(msg, model.image?.call.range ?? at, true);
         }
     }
-    for (const [what, v] of [
-        ['storage', storage],
-        ['ttl', ttl],
-        ...Object.entries(autoscaling),
-        ...Object.entries(imageFields),
-    ] as const) {
-        if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) {
-            c.add(`${what} is an integer too large to send exactly in JSON from here (${v}); use a smaller value`, at);
-        }
-    }
+    const sentNumbers: [string, PyValue | undefined][] = [
+        ['storage', storageValue],
+        ['ttl', ctor.named.get('ttl')],
+        ...[...imageArgs, ...autoscalingArgs].map((a) => [a.name as string, a.value] as [string, PyValue]),
+    ];
+    for (const [what, v] of sentNumbers) checkSentInt(what, v, c);
 
     let configJson = '';
     try {

@@ -44,7 +44,8 @@ export function checkCall(
                 given.add(param.name);
                 checkValue(arg.value, param.types, param.literal ?? false, `\`${param.name}\` of ${spec.label}`, out);
             } else if (spec.varArgs) {
-                checkValue(arg.value, spec.varArgs, spec.literalArgs ?? false, `an argument of ${spec.label}`, out);
+                const what = `an argument of ${spec.label}`;
+                checkValue(arg.value, spec.varArgs, spec.literalArgs ?? false, what, out, spec.varArgsConsequence);
             } else {
                 const msg =
                     opts.positionalMessage ??
@@ -123,9 +124,19 @@ function removeFix(call: MethodCall, arg: CallArg, lines: LineIndex): Fix {
 }
 
 /** Type check plus `dynamic-value` for values Deploy must read. */
-export function checkValue(v: PyValue, types: readonly ValueType[], literal: boolean, what: string, out: Problem[]) {
+export function checkValue(
+    v: PyValue,
+    types: readonly ValueType[],
+    literal: boolean,
+    what: string,
+    out: Problem[],
+    consequence?: (v: PyValue) => string,
+) {
     if (!typeMatches(v, types)) {
-        out.push(problem('invalid-argument-type', `${what} must be ${typesName(types)}, not ${kindName(v)}.`, v.range));
+        const why = consequence ? `: ${consequence(v)}` : '.';
+        out.push(
+            problem('invalid-argument-type', `${what} must be ${typesName(types)}, not ${kindName(v)}${why}`, v.range),
+        );
     }
     if (literal) reportDynamic(v, what, out);
 }

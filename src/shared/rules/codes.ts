@@ -90,6 +90,12 @@ export const CODES = {
         severity: 'warning',
         doc: 'gpu_ram / cpu_ram / gpu_total_ram below 1000: these are megabytes, not gigabytes.',
     },
+    'fractional-storage': {
+        severity: 'warning',
+        doc:
+            'app.image(storage=16.5): the SDK sends the fraction of a GB as is; whether Vast allocates or rounds it ' +
+            'is not known (inferred).',
+    },
     'unserializable-argument': {
         severity: 'warning',
         doc: 'A benchmark value the SDK serializer cannot send (bool, set...).',

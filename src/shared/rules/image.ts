@@ -9,6 +9,7 @@ import { SECRET_SCAN_LIMIT, secretReason } from './secrets';
 import type { LineIndex } from './text';
 import type { FileRuleContext, Problem } from './types';
 import { strValue } from './values';
+import { pyFloatRepr } from '../packaging/pyFormat';
 
 /** Columns `Query.search_defaults()` sets with `eq`; `require` cannot set them again. */
 const DEFAULT_TERMS: Record<string, string> = { 'verified:eq': 'True', 'rentable:eq': 'True', 'rented:eq': 'False' };
@@ -23,6 +24,8 @@ export function checkImage(
     options: { replaced?: boolean } = {},
 ): void {
     checkCall(image.call, IMAGE_CALL, lines, out);
+    checkStorage(image, out);
+    checkPorts(image, out);
     const seen = new Map<string, QueryTerm>();
     for (const call of image.calls) {
         const spec = IMAGE_METHODS[call.method];
@@ -39,12 +42,91 @@ export function checkImage(
         }
         const from = out.length;
         checkCall(call, spec, lines, out);
+        if (call.method === 'run_cmd' && call.args.length === 0) {
+            out.push(
+                problem(
+                    'invalid-argument-type',
+                    'image.run_cmd() has no command: the SDK sends an empty list, and the worker runs it with ' +
+                        'subprocess.run([]), which raises IndexError, so its setup fails before it serves.',
+                    call.methodRange,
+                ),
+            );
+        }
         if (call.method === 'require') {
             checkRequire(call, seen, out);
             checkUnboundNames(call, analysis, lines, out, from);
         }
         // Copy sources are read when the winning image is packaged, never for a replaced one.
         if (call.method === 'copy' && !options.replaced) checkCopy(call, ctx, out);
+    }
+}
+
+/** The value of the keyword `name`, else of the `index`-th positional argument. */
+function argValue(call: MethodCall, name: string, index: number): PyValue | undefined {
+    return (call.args.find((a) => a.name === name) ?? call.args.filter((a) => a.name === undefined)[index])?.value;
+}
+
+/** `storage=16.5`: sent as is (`Image` and `DeploymentConfig` carry a float); what Vast makes of it is not known. */
+function checkStorage(image: ImageModel, out: Problem[]): void {
+    const v = argValue(image.call, 'storage', 1);
+    if (v?.kind !== 'float' || !Number.isFinite(v.value) || Number.isInteger(v.value)) return;
+    const text = pyFloatRepr(v.value);
+    out.push(
+        problem(
+            'fractional-storage',
+            `storage=${text} GB is sent as ${text}, as the SDK sends it (its image() annotates an int, its ` +
+                'DeploymentConfig a float). Whether Vast allocates a fraction of a GB or rounds it is not known ' +
+                '(inferred); a whole number of GB leaves no doubt.',
+            v.range,
+        ),
+    );
+}
+
+/**
+ * A float port that reaches the worker's docker options: the SDK prints it with str() (`-p 8000.0:8000.0/tcp`),
+ * which is not a port number. One equal to a port already published (8000.0 == 8000) is dropped by the SDK's set.
+ */
+function checkPorts(image: ImageModel, out: Problem[]): void {
+    const published: { value: number; type: string | undefined }[] = [];
+    const publish = (n: PyValue | undefined, t: PyValue | undefined) => {
+        if (n?.kind !== 'int' && n?.kind !== 'float') return;
+        const type = t === undefined ? 'tcp' : strValue(t);
+        if (type !== undefined && published.some((p) => p.value === n.value && p.type === type)) return;
+        published.push({ value: n.value, type });
+        if (n.kind !== 'float') return;
+        const text = pyFloatRepr(n.value);
+        const whole = Number.isInteger(n.value) && n.value >= 0 ? String(n.value) : undefined;
+        out.push(
+            problem(
+                'invalid-argument-type',
+                `The port ${text} reaches the worker's docker options as \`-p ${text}:${text}/${type ?? 'TYPE'}\` ` +
+                    "(the SDK writes it with str()): Docker takes only whole port numbers, so the worker's container " +
+                    `would not start (inferred: how Vast hands the options to Docker is not public). ` +
+                    (whole ? `Write ${whole}.` : 'Use a whole port number.'),
+                n.range,
+                whole
+                    ? {
+                          fixes: [
+                              {
+                                  title: `Use ${whole}`,
+                                  kind: 'quickfix',
+                                  isPreferred: true,
+                                  edits: [{ range: n.range, newText: whole }],
+                              },
+                          ],
+                      }
+                    : {},
+            ),
+        );
+    };
+    const workerPort = argValue(image.call, 'worker_port', -1);
+    if (workerPort?.kind === 'tuple' && workerPort.items.length === 2) {
+        publish(workerPort.items[0], workerPort.items[1]);
+    } else if (workerPort === undefined) {
+        publish({ kind: 'int', value: 3000, range: image.call.range }, undefined);
+    }
+    for (const call of image.calls) {
+        if (call.method === 'publish_port') publish(argValue(call, 'number', 0), argValue(call, 'type_', 1));
     }
 }
 

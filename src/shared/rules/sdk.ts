@@ -3,6 +3,8 @@
  * reference pins). `unknown-argument` and `invalid-argument-type` come from here.
  */
 
+import type { PyValue } from '../model';
+
 /** What a value may be; `dynamic` values always pass (they cannot be read). */
 export type ValueType = 'str' | 'int' | 'number' | 'none' | 'list' | 'callable' | 'query' | 'any';
 
@@ -30,6 +32,8 @@ export interface SdkCall {
     varKwargs?: ValueType[];
     /** Positional/variadic values must be literal for Deploy. */
     literalArgs?: boolean;
+    /** What goes wrong, and where, when a `*args` value has the wrong type (appended to the type message). */
+    varArgsConsequence?: (v: PyValue) => string;
     /** Unknown keywords are accepted and dropped (`**kwargs` that nothing reads): a warning, not an error. */
     swallowsKwargs?: boolean;
 }
@@ -89,12 +93,16 @@ export const REMOTE_CALL: SdkCall = {
     ],
 };
 
-/** `app.image(from_image, storage, **docker_login)`; `storage` has no default in deploy mode. */
+/**
+ * `app.image(from_image, storage, **docker_login)`; `storage` has no default in deploy mode. `image()` annotates it
+ * `int`, but `Image` and the wire's `DeploymentConfig` carry a float and nothing checks it: `16.0` is sent as is
+ * (a fraction gets the `fractional-storage` warning instead).
+ */
 export const IMAGE_CALL: SdkCall = {
     label: 'app.image(...)',
     params: [
         { name: 'from_image', types: str, positional: true, required: true, literal: true },
-        { name: 'storage', types: ['int'], positional: true, required: true, literal: true },
+        { name: 'storage', types: ['number'], positional: true, required: true, literal: true },
         { name: 'docker_login_user', types: str, literal: true },
         // Passwords usually come from the environment on purpose: no dynamic-value nagging there.
         { name: 'docker_login_pass', types: str },
@@ -121,6 +129,12 @@ export const AUTOSCALING_CALL: SdkCall = {
     ],
 };
 
+/** Python's `type(v).__name__` of a literal. */
+function pyTypeName(v: PyValue): string {
+    const names: Partial<Record<PyValue['kind'], string>> = { none: 'NoneType', lambda: 'function', query: 'Query' };
+    return names[v.kind] ?? v.kind;
+}
+
 /** Methods of `Image` (`base.py`). */
 export const IMAGE_METHODS: Record<string, SdkCall> = {
     pip_install: { label: 'image.pip_install(...)', params: [], varArgs: str, literalArgs: true },
@@ -129,7 +143,17 @@ export const IMAGE_METHODS: Record<string, SdkCall> = {
         label: 'image.run_script(...)',
         params: [{ name: 'script', types: str, positional: true, required: true, literal: true }],
     },
-    run_cmd: { label: 'image.run_cmd(...)', params: [], varArgs: str, literalArgs: true },
+    run_cmd: {
+        label: 'image.run_cmd(...)',
+        params: [],
+        varArgs: str,
+        literalArgs: true,
+        // serve_deployment.py::run_scripts runs the tuple as subprocess.run(list(entry), check=True).
+        varArgsConsequence: (v) =>
+            `the SDK sends it as is, and the worker runs run_cmd's arguments as a list with subprocess.run(), which ` +
+            `raises TypeError (expected str, bytes or os.PathLike object, not ${pyTypeName(v)}), so its setup fails ` +
+            'before it serves. Quote it.',
+    },
     // Typed `str`, but numbers survive config.json and the worker's `K=V` line alike.
     env: { label: 'image.env(...)', params: [], varKwargs: ['str', 'int', 'number'], literalArgs: true },
     require: { label: 'image.require(...)', params: [], varArgs: ['query'], literalArgs: true },
@@ -148,7 +172,8 @@ export const IMAGE_METHODS: Record<string, SdkCall> = {
     publish_port: {
         label: 'image.publish_port(...)',
         params: [
-            { name: 'number', types: ['int'], positional: true, required: true, literal: true },
+            // A float is checked with the other published ports (rules/image.ts): one equal to an earlier port is dropped.
+            { name: 'number', types: ['number'], positional: true, required: true, literal: true },
             { name: 'type_', types: str, positional: true, literal: true },
         ],
     },

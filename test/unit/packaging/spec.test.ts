@@ -105,6 +105,34 @@ void describe('refusals', () => {
             ["Cannot redefine op(s) {'eq'} for column 'verified'"],
         );
     });
+    void test('numbers the PUT carries: sent when our JSON writes the digits json.dumps writes, else refused with why', () => {
+        const at = (args: string, scaling = '') =>
+            spec(
+                `${HEAD}app = Deployment(name="x"${args})\n${REMOTE}app.image("i", ${scaling || 'storage=1'})\n` +
+                    'app.configure_autoscaling()\n',
+            );
+        // [Deployment arguments, image arguments, storage/ttl sent or the refusal's text]
+        const table: [string, string, number | RegExp][] = [
+            ['', 'storage=16.0', 16],
+            ['', 'storage=16.5', 16.5],
+            ['', 'storage=1e16', 1e16],
+            ['', 'storage=2**53', 2 ** 53],
+            ['', 'storage=10**23', /storage is 100000000000000000000000: the SDK would send every digit.*1e\+23/],
+            ['', 'storage=2**60', /storage is 1152921504606846976: .*would send 1152921504606847000 instead/],
+            [', ttl=2**52', 'storage=1', 2 ** 52],
+            [', ttl=2**64', 'storage=1', /ttl is 18446744073709551616: .*would send 18446744073709552000 instead/],
+        ];
+        for (const [dep, img, want] of table) {
+            const r = at(dep, img);
+            if (typeof want === 'number') {
+                assert.ok(r.ok, `${dep} ${img}: ${JSON.stringify(!r.ok && r.errors)}`);
+                assert.equal(dep.includes('ttl') ? r.value.ttl : r.value.storage, want, `${dep} ${img}`);
+            } else {
+                assert.ok(!r.ok, `${dep} ${img} is refused`);
+                assert.match(r.errors.map((e) => e.message).join('\n'), want, `${dep} ${img}`);
+            }
+        }
+    });
     void test('unknown autoscaling keyword is the DeploymentConfig TypeError', () => {
         const r = spec(
             `${HEAD}app = Deployment(name="x")\n${REMOTE}app.image("i", storage=1)\napp.configure_autoscaling(max_worker=3)\n`,

@@ -37,6 +37,8 @@ const table: { fixture: string; code: string; fixes: number }[] = [
     { fixture: 'unnamed-deployment/fire.py', code: 'unnamed-deployment', fixes: 2 },
     { fixture: 'unknown-gpu-name/fire.py', code: 'unknown-gpu-name', fixes: 2 },
     { fixture: 'undefined-name/fire.py', code: 'undefined-name', fixes: 4 },
+    // The float port's `Use 8000` (the other invalid-argument-type findings there have no fix).
+    { fixture: 'invalid-argument-type/fire.py', code: 'invalid-argument-type', fixes: 1 },
 ];
 
 void describe('quick fixes remove their problem', () => {
