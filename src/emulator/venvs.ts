@@ -10,7 +10,9 @@
  * (an sdist's setup.py) does, which is why the setting is off by default and needs a trusted workspace.
  *
  * A venv is cached per deployment, keyed by its pip list and the interpreter: a code-only update reuses it, another
- * pip list gets a new one, a teardown deletes them.
+ * pip list gets a new one, a teardown deletes them. When the pip list names files shipped in the deployment
+ * (`./pkg`, `-r requirements.txt`), pip runs where those files are unpacked, as on a worker, and their content is
+ * part of the key (pipSources.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,6 +20,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Parser, type ReadEntry } from 'tar';
+import { hashEntries, selectSources, stageSources, type LocalSources } from './pipSources';
 
 /** How long creating a venv and installing its packages may take, unless told otherwise. */
 export const DEFAULT_PIP_TIMEOUT_MS = 10 * 60_000;
@@ -64,14 +67,19 @@ export class Venvs {
     private readonly latest = new Map<number, string>();
     /** Deployments torn down (ids are never reused): an install of theirs still in flight stops. */
     private readonly removed = new Set<number>();
+    /** Per stored tarball (content-addressed): its files' hashes, read once. */
+    private readonly scanned = new Map<string, Promise<Map<string, string>>>();
 
     constructor(private readonly o: VenvOptions) {}
 
-    /** The venv for this deployment's pip list, created and installed when missing (`log` gets pip's output). */
-    ensure(depId: number, packages: string[], log: (line: string) => void): Promise<Venv> {
-        return this.baseInterpreter().then((base) => {
+    /**
+     * The venv for this deployment's pip list, created and installed when missing (`log` gets pip's output). `blob`
+     * is the stored tarball: pip arguments naming its files are installed from them.
+     */
+    ensure(depId: number, packages: string[], log: (line: string) => void, blob?: string): Promise<Venv> {
+        return Promise.all([this.baseInterpreter(), this.localSources(packages, blob)]).then(([base, local]) => {
             const key = createHash('sha256')
-                .update(JSON.stringify([base.executable, base.version, packages]))
+                .update(JSON.stringify([base.executable, base.version, packages, ...(local ? [local.digest] : [])]))
                 .digest('hex')
                 .slice(0, 16);
             const dir = path.join(this.o.root, `dep-${depId}-${key}`);
@@ -83,10 +91,23 @@ export class Venvs {
                 log('[pip] waiting for the install another worker of this deployment started');
                 return running;
             }
-            const p = this.create(depId, dir, base, packages, log).finally(() => this.pending.delete(dir));
+            const source = local && blob ? { blob, local } : undefined;
+            const p = this.create(depId, dir, base, packages, log, source).finally(() => this.pending.delete(dir));
             this.pending.set(dir, p);
             return p;
         });
+    }
+
+    private localSources(packages: string[], blob: string | undefined): Promise<LocalSources | undefined> {
+        if (!blob) return Promise.resolve(undefined);
+        let entries = this.scanned.get(blob);
+        if (!entries) {
+            if (this.scanned.size >= 64) this.scanned.clear(); // tarballs come and go: keep the memo small
+            entries = hashEntries(blob);
+            this.scanned.set(blob, entries);
+            entries.catch(() => this.scanned.delete(blob));
+        }
+        return entries.then((e) => selectSources(packages, e));
     }
 
     /** Removes this deployment's venvs except `keep` and the one it asked for last. */
@@ -162,6 +183,7 @@ export class Venvs {
         base: BaseInterpreter,
         packages: string[],
         log: (line: string) => void,
+        source?: { blob: string; local: LocalSources },
     ): Promise<Venv> {
         const started = Date.now();
         const deadline = started + (this.o.timeoutMs ?? DEFAULT_PIP_TIMEOUT_MS);
@@ -174,6 +196,14 @@ export class Venvs {
             await this.run(depId, this.o.python, venvArgs, deadline, log, 'creating the virtual environment');
             if (base.parentSites.length > 0) writeParentSites(dir, base.parentSites);
             const python = venvPython(dir);
+            // As on a worker: pip runs where the deployment is unpacked (`/app` there), so `./pkg` is its files.
+            // They stay in the venv (bound read-only in the sandbox): an editable install points at them.
+            let cwd: string | undefined;
+            if (source) {
+                cwd = path.join(dir, 'app');
+                await stageSources(source.blob, source.local.files, cwd);
+                log(`[pip] unpacked ${source.local.files.length} file(s) of the deployment for pip in ${cwd}`);
+            }
             log(`[pip] pip install ${packages.join(' ')}`);
             await this.run(
                 depId,
@@ -182,6 +212,7 @@ export class Venvs {
                 deadline,
                 log,
                 `pip install ${packages.join(' ')}`,
+                cwd,
             );
             const seconds = ((Date.now() - started) / 1000).toFixed(1);
             fs.writeFileSync(path.join(dir, READY), JSON.stringify({ packages, python: base.executable }) + '\n');
@@ -203,11 +234,12 @@ export class Venvs {
         deadline: number,
         log: (line: string) => void,
         what: string,
+        cwd?: string,
     ): Promise<void> {
         const tornDown = (): Error => new Error(`${what} stopped: the deployment was torn down`);
         if (this.removed.has(depId)) return Promise.reject(tornDown());
         return new Promise((resolve, reject) => {
-            const p = spawn(file, args, { env: pipEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+            const p = spawn(file, args, { cwd, env: pipEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
             let set = this.procs.get(depId);
             if (!set) this.procs.set(depId, (set = new Set()));
             set.add(p);

@@ -304,7 +304,7 @@ export class WorkerManager {
                 w.state = 'LOADING';
                 w.msg = `installing pip packages: ${packages.join(' ')}`;
                 const say = (line: string): void => this.log(w.endpointId, `[worker ${w.id}] ${line}`);
-                return this.o.venvs.ensure(dep.id, packages, say).then((v) => {
+                return this.o.venvs.ensure(dep.id, packages, say, file).then((v) => {
                     if (!v.installed) {
                         say(`[pip] reusing the deployment's virtual environment ${v.dir} (${packages.join(' ')})`);
                     }

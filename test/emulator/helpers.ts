@@ -64,10 +64,22 @@ export function tmpDir(prefix = 'emu-test-'): string {
     return d;
 }
 
-/** Copies a compat case to a temp folder (optionally editing app.py) and packs it like the SDK. */
-export function packCase(name: string, edit?: (src: string) => string, config?: unknown): PackedCase {
+/**
+ * Copies a compat case to a temp folder (optionally editing app.py) and packs it like the SDK. `extra.files` are
+ * written into the case folder first; `extra.copies` are `image.copy(src, dst)` calls added to the case's own.
+ */
+export function packCase(
+    name: string,
+    edit?: (src: string) => string,
+    config?: unknown,
+    extra: { files?: Record<string, string>; copies?: [string, string][] } = {},
+): PackedCase {
     const dir = path.join(tmpDir(), name);
     fs.cpSync(path.join(compatCasesDir, name), dir, { recursive: true });
+    for (const [rel, text] of Object.entries(extra.files ?? {})) {
+        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), text);
+    }
     if (edit) fs.writeFileSync(path.join(dir, 'app.py'), edit(fs.readFileSync(path.join(dir, 'app.py'), 'utf8')));
     const c = CASES[name]!;
     const out = path.join(dir, '..', `${name}.tar.gz`);
@@ -77,7 +89,7 @@ export function packCase(name: string, edit?: (src: string) => string, config?: 
             dir,
             out,
             JSON.stringify(config ?? c.config),
-            JSON.stringify(c.copies),
+            JSON.stringify([...c.copies, ...(extra.copies ?? [])]),
         ]).toString(),
     ) as { file_hash: string; file_size: number };
     const expected = JSON.parse(fs.readFileSync(path.join(compatCasesDir, name, 'expected.json'), 'utf8')) as {
@@ -88,6 +100,26 @@ export function packCase(name: string, edit?: (src: string) => string, config?: 
         tar: fs.readFileSync(out),
         put: { ...expected.put, file_hash: res.file_hash, file_size: res.file_size },
     };
+}
+
+/** `basic` shipping its own package folder `./localpkg` (setup.py only: builds offline) and pip-installing that path. */
+export function packLocal(value: string, marker: string, pip: string[] = ['./localpkg']): PackedCase {
+    return packCase(
+        'basic',
+        (s) =>
+            s
+                .replace('from vastai import Deployment', 'import vast_local_pkg\nfrom vastai import Deployment')
+                .replace('    return x * x', `    return f"{vast_local_pkg.VALUE}:${marker}:{x * x}"`),
+        { name: 'my-app', pip_installs: pip, apt_gets: [], envs: [], runs: [] },
+        {
+            files: {
+                'localpkg/setup.py':
+                    'from setuptools import setup\nsetup(name="vast-local-pkg", version="0.1", packages=["vast_local_pkg"])\n',
+                'localpkg/vast_local_pkg/__init__.py': `VALUE = ${JSON.stringify(value)}\n`,
+            },
+            copies: [['localpkg', './localpkg']],
+        },
+    );
 }
 
 export interface Res {

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator';
 import { sharedDir } from '../helpers/paths';
 import { buildWheel, pipOffline } from '../helpers/wheels';
-import { call, callRemote, deploy, packCase, tmpDir, waitFor } from './helpers';
+import { call, callRemote, deploy, packCase, packLocal, tmpDir, waitFor } from './helpers';
 
 const SDK_PATH = path.join(sharedDir, 'oracle');
 
@@ -33,6 +33,27 @@ function packWith(pip: string[], marker: string) {
             // A run step's `python` is the venv's (PATH), as a Vast container's python has the pip installs.
             runs: ['python -c "import vast_tiny_pkg; print(\'run step imports vast_tiny_pkg\', vast_tiny_pkg.VALUE)"'],
         },
+    );
+}
+
+/** Deploys `packed` as a soft update of tag `local`, rolls the workers and waits until a call answers `expected`. */
+async function softUpdate(
+    emu: EmulatorHandle,
+    endpointId: number,
+    packed: ReturnType<typeof packLocal>,
+    expected: string,
+) {
+    const soft = await deploy(emu.url, K, packed, { tag: 'local' });
+    assert.equal(soft.action, 'soft_update');
+    const upd = await call(emu.url, K, 'POST', '/update_workers/', { workergroup_id: soft.workergroup_id, api_key: K });
+    assert.equal(upd.status, 200, upd.text);
+    await waitFor(
+        `a call answering ${expected}`,
+        async () => {
+            const x = await callRemote(emu.url, K, endpointId, 'square', { x: 3 });
+            return x.json?.result?.ok === expected ? x : undefined;
+        },
+        90_000,
     );
 }
 
@@ -135,6 +156,28 @@ for (const [name, opts] of variants) {
             const del = await call(emu.url, K, 'DELETE', `/api/v0/deployment/${put.deployment_id}/`);
             assert.equal(del.status, 200, del.text);
             await waitFor('the venv deleted with the deployment', () => venvsOf(state, put.deployment_id).length === 0);
+        });
+
+        void test('a pip path inside the deployment installs from its unpacked files; its content keys the venv', async () => {
+            const put = await deploy(emu.url, K, packLocal('a', 'm1'), { tag: 'local' });
+            const w = await settled(emu, put.endpoint_id);
+            assert.equal(w.state, 'IDLE', w.msg ?? '');
+            const r = await callRemote(emu.url, K, put.endpoint_id, 'square', { x: 3 });
+            assert.deepEqual(r.json, { result: { ok: 'a:m1:9' } });
+            let logs = emu.logs(put.endpoint_id).join('\n');
+            assert.match(logs, /\[pip\] unpacked 2 file\(s\) of the deployment for pip in \S+\/app/);
+            assert.equal(count(logs, /\[pip\] Successfully installed vast-local-pkg-0\.1/), 1, logs);
+
+            // The module changed, the package did not: the venv is reused.
+            await softUpdate(emu, put.endpoint_id, packLocal('a', 'm2'), 'a:m2:9');
+            logs = emu.logs(put.endpoint_id).join('\n');
+            assert.equal(count(logs, /\[pip\] Successfully installed/), 1, 'no second install:\n' + logs);
+            assert.match(logs, /\[pip\] reusing the deployment's virtual environment/);
+
+            // The package changed with the same pip list: installed again, from the new files.
+            await softUpdate(emu, put.endpoint_id, packLocal('b', 'm2'), 'b:m2:9');
+            logs = emu.logs(put.endpoint_id).join('\n');
+            assert.equal(count(logs, /\[pip\] Successfully installed vast-local-pkg-0\.1/), 2, logs);
         });
 
         void test("a package pip cannot install fails the worker with pip's reason", async () => {

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { selectSources } from '../../src/emulator/pipSources';
 import { readPipInstalls, Venvs } from '../../src/emulator/venvs';
 import { buildWheel, pipOffline } from '../helpers/wheels';
 import { packCase, tmpDir } from './helpers';
@@ -86,5 +87,51 @@ void describe('emulator venvs', () => {
         assert.deepEqual(await readPipInstalls(write(['torch==2.5.1', '--pre', 'x'])), ['torch==2.5.1', '--pre', 'x']);
         assert.deepEqual(await readPipInstalls(write([])), []);
         await assert.rejects(readPipInstalls(write(['ok', 3])), /pip_installs is not a list of strings/);
+    });
+});
+
+void describe('emulator venvs: pip arguments naming files of the deployment', () => {
+    const entries = new Map([
+        ['config.json', 'c'],
+        ['deployment.py', 'd'],
+        ['pkg/setup.py', 's'],
+        ['pkg/mod/__init__.py', 'i'],
+        ['wheels/x-1-py3-none-any.whl', 'w'],
+        ['requirements.txt', 'r'],
+        ['models/big.bin', 'b'],
+    ]);
+    const cases: [string, string[], string[] | undefined][] = [
+        ['index packages only', ['numpy==2.0', '--pre'], undefined],
+        ['a folder', ['./pkg'], ['pkg/mod/__init__.py', 'pkg/setup.py']],
+        ['a folder with a trailing slash, no ./', ['pkg/'], ['pkg/mod/__init__.py', 'pkg/setup.py']],
+        ['editable', ['-e', './pkg'], ['pkg/mod/__init__.py', 'pkg/setup.py']],
+        ['name @ file:', ['mod @ file:./pkg'], ['pkg/mod/__init__.py', 'pkg/setup.py']],
+        ['--find-links=', ['--find-links=./wheels', 'x'], ['wheels/x-1-py3-none-any.whl']],
+        ['a wheel file', ['./wheels/x-1-py3-none-any.whl'], ['wheels/x-1-py3-none-any.whl']],
+        [
+            'a requirements file: everything shipped but the module and config',
+            ['-r', 'requirements.txt'],
+            [
+                'models/big.bin',
+                'pkg/mod/__init__.py',
+                'pkg/setup.py',
+                'requirements.txt',
+                'wheels/x-1-py3-none-any.whl',
+            ],
+        ],
+        ['outside the folder', ['../pkg', '/opt/pkg', 'git+https://x/y'], undefined],
+        ['the whole folder', ['.'], [...entries.keys()].sort()],
+    ];
+    for (const [name, packages, files] of cases) {
+        void test(name, () => {
+            assert.deepEqual(selectSources(packages, entries)?.files, files);
+        });
+    }
+
+    void test("the digest follows the selected files' content, not other files", () => {
+        const digest = (m: Map<string, string>): string | undefined => selectSources(['./pkg'], m)?.digest;
+        const base = digest(entries);
+        assert.equal(digest(new Map([...entries, ['deployment.py', 'changed']])), base);
+        assert.notEqual(digest(new Map([...entries, ['pkg/setup.py', 'changed']])), base);
     });
 });

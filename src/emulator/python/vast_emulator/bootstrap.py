@@ -4,7 +4,8 @@ Differences from a real worker (on purpose, see the emulator docs):
 - archive entries land under the worker folder: relative names under `app/`, absolute names under `root/`
   (`/opt/model.bin` -> `<worker>/root/opt/model.bin`); anything escaping those folders is refused;
 - `apt_get` is never executed, only reported; `pip_install` packages are installed by the emulator into the
-  deployment's own venv before this process starts, when it is allowed to (`--allow-pip`), else reported as skipped;
+  deployment's own venv before this process starts, when it is allowed to (`--allow-pip`), else reported as skipped
+  (but for the deployment's own package folders and files, installed here: pip_local.py);
 - `runs` steps execute only when the emulator allows scripts (EMULATOR_ALLOW_SCRIPTS=1).
 """
 import json
@@ -14,7 +15,7 @@ import sys
 import tarfile
 import urllib.request
 
-from .lifeline import report_pip
+from .pip_local import install_pip
 
 
 class BootstrapError(Exception):
@@ -70,10 +71,10 @@ def extract(tar_path, root, app, log):
                 log(f"absolute path {m.name} unpacked to {target}")
 
 
-def install_and_run(config, app_dir, allow_scripts, log, venv=""):
+def install_and_run(config, root, app_dir, allow_scripts, log, venv=""):
     for pkg in config.get("apt_gets") or []:
         log(f"skipped apt-get install {pkg} (the emulator does not install system packages)")
-    report_pip(config.get("pip_installs") or [], venv, log)
+    install_pip(config.get("pip_installs") or [], venv, root, app_dir, log)
     for step in config.get("runs") or []:
         if not allow_scripts:
             log(f"skipped run step {step!r} (scripts are not allowed; start the emulator with --allow-scripts)")

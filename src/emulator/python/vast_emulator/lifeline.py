@@ -44,14 +44,3 @@ def await_assignment():
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
-
-
-def report_pip(packages, venv, log):
-    """pip packages are installed (or not) by the emulator before the worker starts: say which."""
-    if packages and venv:
-        log(f"pip packages {' '.join(packages)}: installed in the deployment's virtual environment {venv} "
-            f"(this worker runs its python)")
-        return
-    for pkg in packages:
-        log(f"skipped pip install {pkg} (the emulator uses the interpreter's installed packages; "
-            f"start it with --allow-pip to install them)")

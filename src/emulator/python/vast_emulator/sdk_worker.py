@@ -7,8 +7,9 @@ What the emulator changes around the SDK, and why (everything else is the SDK's 
 - the environment a Vast container gives a worker (CONTAINER_ID, WORKER_PORT, VAST_TCP_PORT_*, PUBLIC_IPADDR,
   MASTER_TOKEN, REPORT_ADDR = the emulator, which acts as the autoscaler);
 - `apt_gets` are reported as skipped; `pip_installs` too, unless the emulator installed them into the deployment's
-  venv before starting this process (--allow-pip: it then runs with that venv's python); `runs` steps run only
-  with --allow-scripts;
+  venv before starting this process (--allow-pip: it then runs with that venv's python), or they are the
+  deployment's own package folders or files (installed here without dependencies: pip_local.py); `runs` steps run
+  only with --allow-scripts;
 - outside a sandbox, extraction rebases absolute names under the worker's own folder (in the sandbox the worker's
   folder *is* `/`, so the SDK's own extraction runs unchanged), and envs go to the worker's own etc/environment;
 - the worker server binds 127.0.0.1 instead of every interface;
@@ -29,7 +30,8 @@ import traceback
 
 # This folder is sys.path[0] (started by file path): take the shared helpers, then leave the path to the SDK and
 # the user's code, so the built-in worker's modules (server, rsa...) never shadow theirs.
-from lifeline import await_assignment, control, die_with_parent, report_pip  # noqa: E402
+from lifeline import await_assignment, control, die_with_parent  # noqa: E402
+from pip_local import install_pip  # noqa: E402
 
 del sys.path[0]
 
@@ -106,7 +108,7 @@ def patch_bootstrap(boot, sandboxed, allow_scripts, root, venv):
             log(f"skipped apt-get install {p} (the emulator does not install system packages)")
 
     def run_pip_installs(packages):
-        report_pip(packages, venv, log)
+        install_pip(packages, venv, root, os.getcwd(), log)  # the SDK's working directory: the unpacked code
 
     original_runs = boot.run_scripts
 

@@ -101,7 +101,7 @@ def main():
         with open(os.path.join(app_dir, "config.json")) as f:
             config = json.load(f)
         bootstrap.apply_envs(config, log)
-        bootstrap.install_and_run(config, app_dir, os.environ.get("EMULATOR_ALLOW_SCRIPTS") == "1", log, venv)
+        bootstrap.install_and_run(config, root, app_dir, os.environ.get("EMULATOR_ALLOW_SCRIPTS") == "1", log, venv)
         report_addr = os.environ.get("REPORT_ADDR", "").rstrip("/")
         pubkey = rsa.load_public_key(bootstrap.http_get(f"{report_addr}/pubkey/").decode())
     except Exception as e:
