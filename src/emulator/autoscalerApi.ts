@@ -103,7 +103,9 @@ function route(core: EmulatorCore, body: Record<string, unknown>, key: string): 
             ep.endpoint_state !== 'active'
                 ? 'Stopped'
                 : counts.size === 0
-                  ? 'No workers'
+                  ? dep && core.workers.noMachine(dep)
+                      ? 'No workers: no machine matches the search_params'
+                      : 'No workers'
                   : [...counts].map(([k, v]) => `${k}: ${v}`).join(', ');
         return json(200, { endpoint: ep.endpoint_name, status, request_idx: requestIdx });
     }

@@ -5,6 +5,7 @@
  * do not filter). Prices are made up: the UI labels them "synthetic prices".
  */
 import { createHash } from 'node:crypto';
+import { parseQuery } from '../shared/market/query';
 import { GPU_NAMES } from '../shared/vocabulary';
 import { apiError, json, jsonObject, type Reply, type Req } from './http';
 
@@ -201,4 +202,34 @@ export function marketRoute(req: Req): Reply | undefined {
     const r = searchSynthetic(q);
     if (typeof r === 'string') return apiError(400, 'invalid_args', r);
     return json(200, { success: true, offers: r.offers, synthetic: true, ignored_fields: r.ignored });
+}
+
+/**
+ * Why no machine of the market can run a deployment with these `search_params`, or undefined when one can. On Vast a
+ * workergroup whose query matches no offer creates no worker and its endpoint waits; the emulator does the same.
+ * The reason names the first requirement no machine meets on its own, when there is one.
+ */
+export function noMachineReason(searchParams: string): string | undefined {
+    let q: Record<string, Record<string, unknown>>;
+    try {
+        q = parseQuery(searchParams);
+    } catch (e) {
+        return `the deployment's search_params cannot be read (${e instanceof Error ? e.message : String(e)})`;
+    }
+    const matches = (query: Record<string, unknown>): boolean => {
+        const r = searchSynthetic({ ...query, limit: 1 });
+        return typeof r !== 'string' && r.offers.length > 0;
+    };
+    if (matches(q)) return undefined;
+    const alone = Object.keys(q).find((field) => !matches({ [field]: q[field] }));
+    const which = alone
+        ? `no machine meets ${requirement(searchParams, alone)}`
+        : `no machine meets all of them together (search_params: ${searchParams})`;
+    return `no machine in the market matches the deployment's image.require(...): ${which}`;
+}
+
+/** The `search_params` token(s) of one column (`gpu_name in RTX_9999`), for a message. */
+function requirement(searchParams: string, field: string): string {
+    const own = searchParams.split(/ (?=[a-zA-Z0-9_]+(?: *[=><!]| +(?:in|notin) ))/).filter((t) => t.startsWith(field));
+    return own.length > 0 ? own.join(' ') : field;
 }

@@ -14,6 +14,7 @@ import { sandboxCommand, type PythonRuntime, type SandboxInfo } from './runtime'
 import { stopLeftovers } from './orphans';
 import { desiredWorkers, dockerEnv } from './scaling';
 import { readPipInstalls, type Venv, type Venvs } from './venvs';
+import { noMachineReason } from './market';
 
 export type WorkerState =
     'CREATING' | 'LOADING' | 'MODEL_LOADING' | 'IDLE' | 'ERROR' | 'STOPPED' | 'UPDATE_REBOOTING' | 'REBOOTING';
@@ -91,6 +92,9 @@ interface WorkerProcess {
     retired?: boolean;
 }
 const LOG_LINES = 2000;
+const NO_MACHINE_HINT =
+    'On Vast the endpoint waits, creating no worker, until an offer matches; change image.require(...) ' +
+    '(`vast-deployments machines FILE` shows what matches)';
 
 export class WorkerManager {
     readonly workers = new Map<number, WorkerRt>();
@@ -102,6 +106,10 @@ export class WorkerManager {
     private spareNote = '';
     /** Endpoints told that the emulator-wide cap holds their worker back (said once until it fits again). */
     private readonly capped = new Set<number>();
+    /** Why no machine matches, per `search_params` (the market is fixed); undefined when one does. */
+    private readonly market = new Map<string, string | undefined>();
+    /** Endpoints whose search_params match no machine: the search_params last said so in their log. */
+    private readonly unmatched = new Map<number, string>();
 
     constructor(private readonly o: WorkerOptions) {
         fs.mkdirSync(o.workRoot, { recursive: true });
@@ -169,7 +177,9 @@ export class WorkerManager {
             running: live.length,
         });
         const current = live.filter((w) => w.versionId === version.id || w.state === 'IDLE');
-        for (let i = current.length; i < want && this.roomFor(dep); i++) this.spawn(dep, version.id);
+        for (let i = current.length; i < want && this.machineFor(dep) && this.roomFor(dep); i++) {
+            this.spawn(dep, version.id);
+        }
         if (current.length > want) {
             const order = current.sort((a, b) => Number(a.state === 'IDLE') - Number(b.state === 'IDLE'));
             for (const w of order.slice(0, current.length - want)) this.stop(w, 'STOPPED', true);
@@ -204,10 +214,40 @@ export class WorkerManager {
         for (const w of old.slice(0, readyFresh)) this.stop(w, 'UPDATE_REBOOTING', true);
         const want = Math.max(old.length, 1);
         if (dep.current_version_id !== null) {
-            for (let i = fresh.length; i < Math.min(want, this.o.cap) && this.roomFor(dep); i++) {
+            for (
+                let i = fresh.length;
+                i < Math.min(want, this.o.cap) && this.machineFor(dep) && this.roomFor(dep);
+                i++
+            ) {
                 this.spawn(dep, dep.current_version_id);
             }
         }
+    }
+
+    /** Why no worker can be created for this deployment (no machine matches its search_params), if so. */
+    noMachine(dep: DeploymentRec): string | undefined {
+        if (!this.market.has(dep.search_params)) {
+            if (this.market.size >= 256) this.market.clear();
+            this.market.set(dep.search_params, noMachineReason(dep.search_params));
+        }
+        return this.market.get(dep.search_params);
+    }
+
+    /**
+     * Whether a machine matches the deployment's search_params. As on Vast, where a workergroup whose query matches
+     * no offer creates no worker and the endpoint waits, none is started; the log says why (once per search_params).
+     */
+    private machineFor(dep: DeploymentRec): boolean {
+        const why = this.noMachine(dep);
+        if (!why) {
+            this.unmatched.delete(dep.endpoint_id);
+            return true;
+        }
+        if (this.unmatched.get(dep.endpoint_id) !== dep.search_params) {
+            this.unmatched.set(dep.endpoint_id, dep.search_params);
+            this.log(dep.endpoint_id, `[emulator] no worker created: ${why}. ${NO_MACHINE_HINT}`);
+        }
+        return false;
     }
 
     /** Whether one more worker fits under the emulator-wide cap; says once per deployment when it does not. */
@@ -234,6 +274,7 @@ export class WorkerManager {
         if (remove) {
             this.logs.delete(dep.endpoint_id);
             this.demand.delete(dep.endpoint_id);
+            this.unmatched.delete(dep.endpoint_id);
         }
     }
 

@@ -1,5 +1,5 @@
 /** `status`, `teardown`, `logs`, `stop`, `start`: the deployed side of a deployment. */
-import { describeWorkers } from '../../pipeline/run';
+import { describeWorkers, NO_MACHINE_ADVICE, noMachineMessage } from '../../pipeline/run';
 import type { DeploymentRecord, WorkerRecord } from '../../pipeline/api/types';
 import { CliFailure, COMMON_HELP, emit, intFlag, makeClient, parse, type Io } from '../common';
 import { confirm, isInteractive } from '../prompt';
@@ -43,7 +43,12 @@ ${TARGET_HELP}
 
 ${COMMON_HELP}`;
 
-function recordLines(d: DeploymentRecord, workers: WorkerRecord[] | undefined, versions: unknown[]): string[] {
+function recordLines(
+    d: DeploymentRecord,
+    workers: WorkerRecord[] | undefined,
+    versions: unknown[],
+    noWorkerWhy: string | undefined,
+): string[] {
     return [
         `${d.name} (tag ${d.tag}) id=${d.id} endpoint=${d.endpoint_id ?? '-'} state=${d.endpoint_state ?? '-'}`,
         `  image: ${d.image ?? '-'}`,
@@ -55,7 +60,7 @@ function recordLines(d: DeploymentRecord, workers: WorkerRecord[] | undefined, v
                 ? ' (the current version has not become healthy yet)'
                 : ''),
         `  versions: ${versions.length}`,
-        `  workers: ${workers ? describeWorkers(workers) : 'unknown'}`,
+        `  workers: ${noWorkerWhy ? `none: ${noWorkerWhy}; ${NO_MACHINE_ADVICE}` : workers ? describeWorkers(workers) : 'unknown'}`,
         ...(d.ttl != null ? [`  ttl: ${d.ttl}s, last heartbeat ${d.last_client_heartbeat ?? 'never'}`] : []),
     ];
 }
@@ -85,7 +90,14 @@ export async function runStatus(argv: string[], io: Io): Promise<number> {
         d.endpoint_id !== undefined ? t.client.getEndpointWorkers(d.endpoint_id, { signal: io.signal }) : undefined,
         t.client.deploymentVersions(d.id, { signal: io.signal }),
     ]);
-    emit(io, values, { deployment: d, workers: workers ?? null, versions }, () => recordLines(d, workers, versions));
+    // No worker on an active endpoint: say so when no machine can take one (it would wait forever).
+    const noWorkerWhy =
+        workers?.length === 0 && d.endpoint_state === 'active' && typeof d.search_params === 'string'
+            ? await noMachineMessage(t.client, { searchParams: d.search_params, storage: d.storage ?? 50 }, io)
+            : undefined;
+    emit(io, values, { deployment: d, workers: workers ?? null, versions, noWorkerReason: noWorkerWhy ?? null }, () =>
+        recordLines(d, workers, versions, noWorkerWhy),
+    );
     return 0;
 }
 

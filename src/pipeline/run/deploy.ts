@@ -10,7 +10,8 @@ import { ApiError, CancelledError } from '../api/errors';
 import type { PutDeploymentResponse, WorkerRecord } from '../api/types';
 import { buildPackage, PackagingAbortedError, putBody, type DeploymentSpec } from '../packaging';
 import { loadDeployment } from './load';
-import { waitForReady, WorkerStartupError } from './wait';
+import { NoWorkerPossibleError, waitForReady, WorkerStartupError } from './wait';
+import { NO_MACHINE_ADVICE, noMachineMessage } from './market';
 
 export type DeployStep = 'package' | 'register' | 'upload' | 'update-workers' | 'wait';
 
@@ -106,6 +107,9 @@ function waitFailureMessage(id: number, e: unknown): string {
             `Deployment ${id} is deployed, but its new code does not start: every worker failed ` +
             `(${e.failed}). Fix the error and deploy again; the full traceback is in the worker log.`
         );
+    }
+    if (e instanceof NoWorkerPossibleError) {
+        return `Deployment ${id} is deployed, but no worker can be created: ${NO_MACHINE_ADVICE}.`;
     }
     if (e instanceof CancelledError) {
         return `Deployment ${id} is deployed; you stopped waiting while its workers were starting (see status and logs).`;
@@ -285,6 +289,12 @@ export async function deploy(
                         onStatus: (text) => progress('wait', text),
                         versionId,
                         userFile: spec.file,
+                        noWorkerReason: () =>
+                            noMachineMessage(
+                                client,
+                                { searchParams: spec.searchParams, storage: spec.storage },
+                                { signal: opts.signal },
+                            ),
                     });
                 });
             } catch (e) {

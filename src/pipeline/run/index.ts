@@ -11,7 +11,7 @@ export {
     type DeployFileStep,
 } from './deploy';
 export { computePlan, type ServerPlan } from './plan';
-export { waitForReady, WorkerStartupError, type WaitOptions } from './wait';
+export { NoWorkerPossibleError, waitForReady, WorkerStartupError, type WaitOptions } from './wait';
 export { describeWorkers } from '../../shared/workerStates';
 export { mapTraceback, formatLocation, userPathFor, type MappedTraceback, type SourceLocation } from './traceback';
 export { invoke, runBenchmark, type BenchmarkOptions, type BenchmarkResult, type BenchmarkSample } from './benchmark';
@@ -24,7 +24,14 @@ export {
     type BenchmarkTarget,
 } from './load';
 export { callFunction, defaultHistoryFile, PayloadHistory, type CallOutcome, type CallRequest } from './call';
-export { marketInput, searchMachines, type MarketInput, type MarketResult } from './market';
+export {
+    marketInput,
+    NO_MACHINE_ADVICE,
+    noMachineMessage,
+    searchMachines,
+    type MarketInput,
+    type MarketResult,
+} from './market';
 export { ServeSession, type ServeEvent, type ServeOptions } from './serve';
 export { SourceFileError } from './sourceFile';
 export { fileRefusals, type FileRefusals } from './gate';

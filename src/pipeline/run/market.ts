@@ -66,3 +66,27 @@ export async function searchMachines(
 ): Promise<MarketResult> {
     return marketResult(await fetchOffers(client, input, opts), input.maxWorkers);
 }
+
+/**
+ * Why no worker can be created for these requirements: no offer matches them now (a workergroup then creates no
+ * worker and its endpoint waits). Undefined when some match, or when the search itself fails (it says nothing then).
+ */
+export async function noMachineMessage(
+    client: VastClient,
+    input: Pick<MarketInput, 'searchParams' | 'storage'>,
+    opts: { signal?: AbortSignal } = {},
+): Promise<string | undefined> {
+    let answer: OffersAnswer;
+    try {
+        answer = await fetchOffers(client, input, opts);
+    } catch {
+        return undefined;
+    }
+    if (answer.offers.length > 0) return undefined;
+    return `no machine matches the deployment's image.require(...) (search_params: ${input.searchParams})`;
+}
+
+/** What follows from {@link noMachineMessage}, and what to do. */
+export const NO_MACHINE_ADVICE =
+    'the endpoint waits, with no worker (nothing bills), until an offer matches. Change image.require(...); ' +
+    '`vast-deployments machines FILE` shows what matches';

@@ -23,6 +23,19 @@ export interface WaitOptions {
     versionId?: number;
     /** The user's deployment file, to map worker tracebacks (`deployment.py` → this path). */
     userFile?: string;
+    /**
+     * Asked once, when the endpoint has no worker at all: why none can be created (no machine matches), which ends the
+     * wait at once instead of at its timeout.
+     */
+    noWorkerReason?: () => Promise<string | undefined>;
+}
+
+/** No worker can be created for the deployment (no machine matches its requirements): waiting would never end. */
+export class NoWorkerPossibleError extends Error {
+    constructor(readonly reason: string) {
+        super(reason);
+        this.name = 'NoWorkerPossibleError';
+    }
 }
 
 /** Every worker of the new version failed: the first one's message, its traceback mapped to the user's file. */
@@ -70,6 +83,7 @@ export async function waitForReady(
     const started = Date.now();
     let interval = base;
     let last = '';
+    let askedWhy = false;
     // Slept time counts too, so an injected instant sleep (tests) still reaches the timeout.
     let slept = 0;
     const elapsed = () => Math.max(Date.now() - started, slept);
@@ -78,6 +92,11 @@ export async function waitForReady(
         const text = describeWorkers(workers);
         const tracked = workers.some((w) => versionOf(w) !== undefined) && opts.versionId !== undefined;
         const mine = tracked ? workers.filter((w) => versionOf(w) === opts.versionId) : workers;
+        if (workers.length === 0 && opts.noWorkerReason && !askedWhy) {
+            askedWhy = true;
+            const why = await opts.noWorkerReason();
+            if (why) throw new NoWorkerPossibleError(why);
+        }
         opts.onStatus?.(`Waiting for a ready worker: ${text}${progressNote(mine)}`, workers);
         if (mine.some((w) => isReadyWorkerStatus(w.status))) return workers;
         if (mine.length > 0 && mine.every(isFailed)) {
