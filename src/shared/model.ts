@@ -215,4 +215,7 @@ export interface FileAnalysis {
     /** Environment variables the file reads, when analysed with an environment (CLI, Deploy); `value` undefined when
      * unset. Not set in the editor, where such reads stay dynamic. */
     envReads?: { name: string; value?: string; range: Range }[];
+    /** `os.environ["X"]` reads that run when a worker imports the file (module level, outside `if __name__ ==
+     * "__main__":`), in a file that defines a deployment. */
+    importTimeEnvReads?: { name: string; range: Range }[];
 }

@@ -40,6 +40,34 @@ void describe('diagnostics of open documents', () => {
         );
     });
 
+    void test('a module-level os.environ["X"] the image does not set warns; image.env(X=...) after an edit quiets it', async () => {
+        const uri = 'file:///tmp/vast-lsp-open/env.py';
+        const text = `import os\nMODEL = os.environ["MODEL_NAME"]\n${goodApp('env-app')}`;
+        await client.open(uri, text);
+        const p = await client.diagnosticsFor(uri, (x) => x.version === 1);
+        const d = p.diagnostics.find((x) => x.code === 'env-unset-on-worker');
+        assert.ok(d, codes(p).join(','));
+        assert.equal(d.severity, 2);
+        assert.deepEqual(d.range, { start: { line: 1, character: 8 }, end: { line: 1, character: 32 } });
+        assert.match(
+            d.message,
+            /^Raises KeyError on every worker: a worker imports this file with the variables image\.env\(\.\.\.\) sets .*; set MODEL_NAME with image\.env\(MODEL_NAME=\.\.\.\), or read/,
+        );
+        assert.match(d.relatedInformation?.[0]?.message ?? '', /this image does not set MODEL_NAME with \.env/);
+        const line = text.split('\n').findIndex((l) => l.startsWith('image = app.image('));
+        await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+            textDocument: { uri, version: 2 },
+            contentChanges: [
+                {
+                    range: { start: { line: line + 1, character: 0 }, end: { line: line + 1, character: 0 } },
+                    text: 'image.env(MODEL_NAME="gpt2")\n',
+                },
+            ],
+        });
+        const p2 = await client.diagnosticsFor(uri, (x) => x.version === 2);
+        assert.ok(!codes(p2).includes('env-unset-on-worker'), codes(p2).join(','));
+    });
+
     void test('incremental edits re-diagnose: making the function async removes remote-not-async', async () => {
         const uri = 'file:///tmp/vast-lsp-open/edit.py';
         await client.open(uri, BROKEN_APP);

@@ -7,6 +7,7 @@ import { readImportSite } from './importSite';
 import { readIgnores, readSyntaxErrors } from './ignores';
 import { AnalysisBudgetError, SourceIndex } from './nodes';
 import type { EnvRead } from './values';
+import { readImportTimeEnvReads } from './importTimeEnv';
 
 /** An analysis with nothing in it (for text that does not mention `vastai`, or if analysis itself failed). */
 export function emptyAnalysis(mentionsVastai = false): FileAnalysis {
@@ -63,6 +64,11 @@ export function analyzeIndexed(index: SourceIndex, options: AnalyzeOptions = {})
     result.deployments = found.deployments;
     result.foreignRemotes = found.foreignRemotes;
     if (options.env) result.envReads = uniqueReads(envReads);
+    // A worker imports the deployment's file: its module-level reads run there.
+    if (found.deployments.length > 0) {
+        const reads = guard(() => readImportTimeEnvReads(index), []);
+        if (reads.length > 0) result.importTimeEnvReads = reads;
+    }
     return result;
 }
 

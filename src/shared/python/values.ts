@@ -376,7 +376,7 @@ class Evaluator {
 }
 
 /** `from os import NAME` somewhere in the file. */
-function importsFromOs(index: SourceIndex, name: string): boolean {
+export function importsFromOs(index: SourceIndex, name: string): boolean {
     return index.identifiers(name).some((id) => {
         for (let n = parentOf(id); n; n = parentOf(n)) {
             if (n.type === 'import_from_statement') return n.childForFieldName('module_name')?.text === 'os';

@@ -14,6 +14,7 @@ import {
 } from './structure';
 import { invalidSourceProblem, sourceTextProblem } from './source';
 import { LineIndex, at } from './text';
+import { checkImportTimeEnv } from './workerEnv';
 import type { FileRuleContext, Problem } from './types';
 
 /** The code of the diagnostic for a file the editor did not analyse (too large, out of time). */
@@ -40,6 +41,7 @@ export function checkFile(analysis: FileAnalysis, ctx: FileRuleContext): Problem
             : undefined;
     if (refused) out.push(invalidSourceProblem(refused));
     for (const dep of analysis.deployments) checkDeployment(dep, analysis, ctx, lines, out);
+    checkImportTimeEnv(analysis, out);
     // `@x.remote` on a deployment imported from elsewhere: its own shape is still checkable here.
     for (const f of analysis.foreignRemotes) checkRemote(f.remote, lines, out);
     return sortProblems(out);

@@ -73,6 +73,12 @@ export const CODES = {
         severity: 'error',
         doc: 'A name in require(...) that the file never imports or assigns (e.g. RTX_4090): Python raises NameError.',
     },
+    'env-unset-on-worker': {
+        severity: 'warning',
+        doc:
+            'os.environ["X"] runs when a worker imports the file, and the image does not set X with .env(...): ' +
+            'KeyError on every worker, though python3 app.py works where X is set.',
+    },
     'unregistered-context': {
         severity: 'warning',
         doc: 'get_context(X) names a class that is not registered with @app.context().',

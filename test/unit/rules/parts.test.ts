@@ -30,8 +30,8 @@ const r = (line: number): Range => ({ start: { line, character: 0 }, end: { line
 const p = (code: string, line: number): Problem => ({ code, severity: 'error', message: code, range: r(line) });
 
 void describe('code table', () => {
-    void test("the issues' 29 codes plus fractional-storage, each with a severity and a one-line doc", () => {
-        assert.equal(ALL_CODES.length, 30);
+    void test("the issues' 29 codes plus fractional-storage and env-unset-on-worker, each with a severity and a doc", () => {
+        assert.equal(ALL_CODES.length, 31);
         for (const code of ALL_CODES) {
             assert.match(CODES[code].severity, /^(error|warning|information)$/);
             assert.ok(CODES[code].doc.length > 10 && !CODES[code].doc.includes('\n'), code);
@@ -41,6 +41,7 @@ void describe('code table', () => {
         assert.equal(CODES['copy-source-missing'].severity, 'error');
         // A fraction of a GB is sent as the SDK sends it: a warning, never a refusal.
         assert.equal(CODES['fractional-storage'].severity, 'warning');
+        assert.equal(CODES['env-unset-on-worker'].severity, 'warning');
         assert.ok(isCode('missing-benchmark'));
         assert.ok(!isCode('toString'));
     });
