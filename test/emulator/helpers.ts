@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { main } from '../../src/cli/main';
 import { compatCasesDir, repoRoot } from '../helpers/paths';
 
 export const CASES: Record<
@@ -191,6 +192,42 @@ export async function waitFor<T>(
         if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
         await new Promise((r) => setTimeout(r, 50));
     }
+}
+
+/** One `/route/` call as the SDK makes its first (the endpoint's key from endptjobs); the endpoint record too. */
+export async function routeOnce(
+    base: string,
+    key: string,
+    endpointId: number,
+): Promise<{ ep: { api_key: string; endpoint_name: string }; route: Res }> {
+    const ep = (await call(base, key, 'GET', `/api/v0/endptjobs/${endpointId}/`)).json.result;
+    const route = await call(base, ep.api_key, 'POST', '/route/', {
+        endpoint: ep.endpoint_name,
+        api_key: ep.api_key,
+        cost: 100,
+        request_idx: 0,
+        replay_timeout: 60,
+    });
+    return { ep, route };
+}
+
+/** The project's CLI (src/cli/main) in this process, against the emulator at `base` with `key`. */
+export async function projectCli(
+    base: string,
+    key: string,
+    args: string[],
+    cwd: string,
+): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const code = await main([...args, '--api-url', base, '--autoscaler-url', base, '--api-key', key], {
+        out: (t) => (out += t + '\n'),
+        err: (t) => (err += t + '\n'),
+        env: { PATH: process.env.PATH },
+        cwd,
+        signal: new AbortController().signal,
+    });
+    return { code, out, err };
 }
 
 /** The SDK's remote call: endptjobs -> /route/ (polling while WAITING) -> POST {url}/remote/{fn}. */

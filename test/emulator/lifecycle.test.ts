@@ -4,7 +4,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator';
-import { call, callRemote, deploy, failedCallLogs, packCase, pidAlive, tmpDir, upload, waitFor } from './helpers';
+import {
+    call,
+    callRemote,
+    deploy,
+    failedCallLogs,
+    packCase,
+    pidAlive,
+    routeOnce,
+    tmpDir,
+    upload,
+    waitFor,
+} from './helpers';
 
 const K = 'life-key';
 
@@ -40,14 +51,7 @@ void describe('emulator: worker lifecycle', () => {
         assert.equal(workers.json[0].status, 'ERROR');
         const logs = await call(emu.url, K, 'POST', '/get_endpoint_logs/', { id: put.endpoint_id, api_key: K });
         assert.match(logs.json.logs, /not_a_module_xyz/);
-        const ep = (await call(emu.url, K, 'GET', `/api/v0/endptjobs/${put.endpoint_id}/`)).json.result;
-        const route = await call(emu.url, ep.api_key, 'POST', '/route/', {
-            endpoint: ep.endpoint_name,
-            api_key: ep.api_key,
-            cost: 100,
-            request_idx: 0,
-            replay_timeout: 60,
-        });
+        const { route } = await routeOnce(emu.url, K, put.endpoint_id);
         assert.deepEqual(Object.keys(route.json).sort(), ['endpoint', 'request_idx', 'status']);
         assert.match(route.json.status, /Error: 1/);
         assert.ok(route.json.request_idx > 0);

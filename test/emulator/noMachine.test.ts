@@ -7,26 +7,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { main } from '../../src/cli/main';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator';
 import { compatCasesDir } from '../helpers/paths';
-import { call, deploy, packCase, tmpDir, waitFor } from './helpers';
+import { deploy, packCase, projectCli, routeOnce, tmpDir, waitFor } from './helpers';
 
 const K = 'no-machine-key';
 const NONE = 'verified=true rentable=true rented=false gpu_name in RTX_4090,RTX_5090 num_gpus>=16';
 
-async function cli(emu: EmulatorHandle, args: string[], cwd: string) {
-    let out = '';
-    let err = '';
-    const code = await main([...args, '--api-url', emu.url, '--api-key', K], {
-        out: (t) => (out += t + '\n'),
-        err: (t) => (err += t + '\n'),
-        env: { PATH: process.env.PATH },
-        cwd,
-        signal: new AbortController().signal,
-    });
-    return { code, out, err };
-}
+const cli = (emu: EmulatorHandle, args: string[], cwd: string) => projectCli(emu.url, K, args, cwd);
 
 void describe('emulator: no machine matches the requirements', { timeout: 120_000 }, () => {
     let emu: EmulatorHandle;
@@ -48,14 +36,7 @@ void describe('emulator: no machine matches the requirements', { timeout: 120_00
             log,
             /\[emulator\] no worker created: no machine in the market matches the deployment's image\.require\(\.\.\.\): no machine meets num_gpus>=16\. On Vast the endpoint waits/,
         );
-        const ep = (await call(emu.url, K, 'GET', `/api/v0/endptjobs/${put.endpoint_id}/`)).json.result;
-        const route = await call(emu.url, ep.api_key, 'POST', '/route/', {
-            endpoint: ep.endpoint_name,
-            api_key: ep.api_key,
-            cost: 100,
-            request_idx: 0,
-            replay_timeout: 60,
-        });
+        const { route } = await routeOnce(emu.url, K, put.endpoint_id);
         assert.equal(route.json.status, 'No workers: no machine matches the search_params');
         await new Promise((r) => setTimeout(r, 500));
         assert.deepEqual(

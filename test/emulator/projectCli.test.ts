@@ -3,29 +3,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { main } from '../../src/cli/main';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator';
 import { compatCasesDir } from '../helpers/paths';
-import { call, CASES, tmpDir } from './helpers';
+import { call, CASES, projectCli, tmpDir } from './helpers';
 
 const KEY = 'cli-key';
 
-async function cli(
-    emu: EmulatorHandle,
-    args: string[],
-    cwd: string,
-): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const code = await main([...args, '--api-url', emu.url, '--autoscaler-url', emu.url, '--api-key', KEY], {
-        out: (t) => (out += t + '\n'),
-        err: (t) => (err += t + '\n'),
-        env: { PATH: process.env.PATH },
-        cwd,
-        signal: new AbortController().signal,
-    });
-    return { code, out, err };
-}
+const cli = (emu: EmulatorHandle, args: string[], cwd: string) => projectCli(emu.url, KEY, args, cwd);
 
 void describe('project CLI against the emulator', () => {
     let emu: EmulatorHandle;

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator';
 import { sharedDir } from '../helpers/paths';
-import { call, callRemote, deploy, failedCallLogs, packCase, waitFor } from './helpers';
+import { call, callRemote, deploy, failedCallLogs, packCase, routeOnce, waitFor } from './helpers';
 
 const K = 'sdk-worker-key';
 export const SDK_PATH = path.join(sharedDir, 'oracle');
@@ -51,14 +51,7 @@ void describe('emulator: the SDK worker', () => {
     void test('a call with a forged signature is refused by the worker (401)', async () => {
         const put = await deploy(emu.url, K, packCase('basic'), { tag: 'sig' });
         await settled(emu, put.endpoint_id);
-        const ep = (await call(emu.url, K, 'GET', `/api/v0/endptjobs/${put.endpoint_id}/`)).json.result;
-        const route = await call(emu.url, ep.api_key, 'POST', '/route/', {
-            endpoint: ep.endpoint_name,
-            api_key: ep.api_key,
-            cost: 100,
-            request_idx: 0,
-            replay_timeout: 60,
-        });
+        const { ep, route } = await routeOnce(emu.url, K, put.endpoint_id);
         assert.ok(route.json.url, JSON.stringify(route.json));
         const forged = { ...route.json, signature: Buffer.alloc(256, 1).toString('base64') };
         const r = await call(route.json.url, ep.api_key, 'POST', '/remote/square', {
