@@ -23,6 +23,12 @@ import { WorkerManager } from './workers';
 export interface EmulatorOptions {
     /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
     port?: number;
+    /**
+     * With a state folder and port 0: listen on the port of the state folder's last run when it is free. The SDK
+     * writes the service's URLs into each deployment's `env`, so an emulator on a new port would make the next
+     * deploy of every unchanged deployment a hard update (as Vast's URLs never change, its deploys would not be).
+     */
+    reusePort?: boolean;
     /** Loopback address to bind: `127.0.0.1` (default) or `::1`. Anything else is refused. */
     host?: string;
     /** Console keys to accept (each one is a separate user). None: one is generated (and kept in the state). */
@@ -140,6 +146,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
 }
 
+function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+        const failed = (e: Error): void => reject(e);
+        server.once('error', failed);
+        server.listen(port, host, () => {
+            server.off('error', failed);
+            resolve();
+        });
+    });
+}
+
+/** The port a state folder's last emulator listened on, if the file holds one. */
+function readPort(file: string): number | undefined {
+    try {
+        const n = Number(fs.readFileSync(file, 'utf8').trim());
+        return Number.isInteger(n) && n > 1023 && n < 65536 ? n : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 async function startWith(
     options: EmulatorOptions,
     host: string,
@@ -227,16 +254,21 @@ async function startWith(
         });
     });
     server.keepAliveTimeout = 65_000;
+    const portFile = options.stateDir && options.reusePort ? path.join(options.stateDir, 'last-port') : undefined;
+    const lastPort = portFile && !options.port ? readPort(portFile) : undefined;
     try {
-        await new Promise<void>((resolve, reject) => {
-            server.once('error', reject);
-            server.listen(options.port ?? 0, host, () => resolve());
-        });
+        if (lastPort !== undefined) {
+            // Taken since (another program): any free port rather than failing to start.
+            await listen(server, lastPort, host).catch(() => listen(server, 0, host));
+        } else {
+            await listen(server, options.port ?? 0, host);
+        }
     } catch (e) {
         fs.rmSync(scratch, { recursive: true, force: true });
         throw e;
     }
     const port = (server.address() as AddressInfo).port;
+    if (portFile) fs.writeFileSync(portFile, `${port}\n`);
     core.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     // One deployment that cannot run must not take the others (or the timer) down: it is logged and skipped.
     const reconcile = (d: DeploymentRec): void => {

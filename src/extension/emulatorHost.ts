@@ -41,6 +41,8 @@ export async function startEmbeddedEmulator(
         handle = await startEmulator({
             host: '127.0.0.1',
             port: 0,
+            // The port of the last run: deployments' env holds the emulator's URL (see the option).
+            reusePort: true,
             stateDir,
             python: pythonPath,
             shimDir,
