@@ -127,13 +127,42 @@ function readOnly(dir) {
     return { ms: performance.now() - t0, bytes };
 }
 
-function startServer(
-    child = spawn(
+/**
+ * Our server over stdio. With `gcOut`, ./analysisGc.cjs is preloaded into it and writes its GC counts there (see
+ * `markGc` and `gcSinceMark`).
+ */
+function spawnOurs(gcOut) {
+    const preload = gcOut
+        ? ['--require', path.join(path.dirname(bundle), '..', 'scripts', 'bench', 'analysisGc.cjs')]
+        : [];
+    return spawn(
         process.execPath,
-        [...(process.env.VAST_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), bundle, '--stdio'],
-        { stdio: ['pipe', 'pipe', 'inherit'] },
-    ),
-) {
+        [...(process.env.VAST_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...preload, bundle, '--stdio'],
+        { stdio: ['pipe', 'pipe', 'inherit'], env: gcOut ? { ...process.env, VAST_BENCH_GC_OUT: gcOut } : process.env },
+    );
+}
+
+/** Has our server (started with `spawnOurs(gcOut)`) write its GC counts so far, and waits until it has (1 s at most). */
+async function markGc(child, gcOut) {
+    child.kill('SIGUSR2');
+    for (let i = 0; i < 100 && !fs.existsSync(`${gcOut}.start`); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
+/** The server's GCs between `markGc` and its exit, by kind: { young: { count, ms }, full: ..., ... }. */
+function gcSinceMark(gcOut) {
+    const read = (f) => (fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : undefined);
+    const end = read(gcOut);
+    const start = read(`${gcOut}.start`) ?? {};
+    if (!end) return undefined;
+    return Object.fromEntries(
+        Object.entries(end).map(([kind, e]) => {
+            const s0 = start[kind] ?? { count: 0, ms: 0 };
+            return [kind, { count: e.count - s0.count, ms: round(e.ms - s0.ms) }];
+        }),
+    );
+}
+
+function startServer(child = spawnOurs()) {
     const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const waiters = [];
     conn.onNotification('textDocument/publishDiagnostics', (p) => {
@@ -246,7 +275,8 @@ async function benchRediagnose(dir) {
     const file = path.join(dir, 'big.py');
     const { text, edit } = bigFileAndEdits();
     const uri = pathToFileURL(file).href;
-    const { child, conn, waitDiagnostics } = startServer();
+    const gcOut = path.join(dir, 'gc-rediagnose.json');
+    const { child, conn, waitDiagnostics } = startServer(spawnOurs(gcOut));
     await initialize(conn, null);
     await conn.sendNotification('initialized', {});
     let version = 1;
@@ -256,6 +286,7 @@ async function benchRediagnose(dir) {
     const times = [];
     const byKind = {};
     let diagnostics = 0;
+    await markGc(child, gcOut);
     const cpu0 = cpuMs(child.pid);
     for (let i = 0; i < EDITS; i++) {
         version++;
@@ -274,6 +305,7 @@ async function benchRediagnose(dir) {
     }
     const cpuPerEdit = (cpuMs(child.pid) - cpu0) / EDITS;
     await stopServer(conn, child);
+    const gc = gcSinceMark(gcOut);
     times.sort((a, b) => a - b);
     return {
         p50: q(times, 0.5),
@@ -288,6 +320,7 @@ async function benchRediagnose(dir) {
         cpuPerEdit,
         lines: text.split('\n').length,
         diagnostics,
+        gc,
     };
 }
 
@@ -315,8 +348,9 @@ async function benchVsRuff(dir, ruffExe) {
     const ruffChild = spawnRuffServer(ruffExe, ruffDir);
     let ruffErr = '';
     ruffChild.stderr.on('data', (d) => (ruffErr = (ruffErr + d).slice(-4000)));
+    const gcOut = path.join(dir, 'gc-vs-ruff.json');
     const servers = [
-        { name: 'ours', uri: pathToFileURL(path.join(dir, 'big.py')).href, ...startServer() },
+        { name: 'ours', uri: pathToFileURL(path.join(dir, 'big.py')).href, gcOut, ...startServer(spawnOurs(gcOut)) },
         { name: 'ruff', uri: pathToFileURL(path.join(ruffDir, 'big.py')).href, ...startServer(ruffChild) },
     ];
     fs.writeFileSync(path.join(ruffDir, 'big.py'), text);
@@ -330,6 +364,7 @@ async function benchVsRuff(dir, ruffExe) {
             });
             s.opened = await within(60_000, first, `${s.name} first diagnostics`);
             s.times = [];
+            if (s.gcOut) await markGc(s.child, s.gcOut);
             s.cpu0 = cpuMs(s.child.pid);
         }
         for (let i = 0; i < EDITS; i++) {
@@ -347,22 +382,25 @@ async function benchVsRuff(dir, ruffExe) {
                 s.times.push(performance.now() - t0);
             }
         }
-        const result = {};
-        for (const s of servers) {
-            result[s.name] = {
-                p50_ms: round(q(s.times, 0.5)),
-                p95_ms: round(q(s.times, 0.95)),
-                max_ms: round(Math.max(...s.times)),
-                server_cpu_ms_per_edit: round((cpuMs(s.child.pid) - s.cpu0) / EDITS),
-                diagnostics_at_open: s.opened.diagnostics.length,
-            };
-        }
-        return result;
+        for (const s of servers) s.cpuPerEdit = round((cpuMs(s.child.pid) - s.cpu0) / EDITS);
     } catch (err) {
         throw new Error(`${err.message}${ruffErr ? `\nruff's stderr (end):\n${ruffErr}` : ''}`);
     } finally {
         for (const s of servers) await stopServer(s.conn, s.child);
     }
+    const result = {};
+    for (const s of servers) {
+        result[s.name] = {
+            p50_ms: round(q(s.times, 0.5)),
+            p95_ms: round(q(s.times, 0.95)),
+            max_ms: round(Math.max(...s.times)),
+            server_cpu_ms_per_edit: s.cpuPerEdit,
+            diagnostics_at_open: s.opened.diagnostics.length,
+            // Our server's garbage collections while the edits ran (ruff's has none).
+            ...(s.gcOut ? { gc_during_edits: gcSinceMark(s.gcOut) } : {}),
+        };
+    }
+    return result;
 }
 
 if (!fs.existsSync(bundle)) {
@@ -415,6 +453,7 @@ try {
                 by_kind: rd.byKind,
                 load_average: load(),
                 diagnostics: rd.diagnostics,
+                server_gc_during_edits: rd.gc,
                 measured:
                     'didChange sent -> versioned publishDiagnostics received, over stdio, debounce 0 (parse + analysis + ' +
                     'rules + publish); server CPU from /proc in 10 ms ticks, averaged over the edits',
