@@ -48,6 +48,8 @@ export interface PlanInput {
     sameName?: DeployedState[];
     /** The endpoint row (`endptjobs`) with its autoscaling fields; undefined = cannot compare autoscaling. */
     endpoint?: Record<string, unknown>;
+    /** Whether the file sets `Image.env()` values (they ride in the code's hash); undefined = not known. */
+    imageEnv?: boolean;
 }
 
 export interface Change {
@@ -157,7 +159,7 @@ export function planDeploy(input: PlanInput): Plan {
     cmp('ttl', deployed.ttl, local.ttl, 1);
     if ('version_label' in deployed) cmp('version_label', deployed.version_label, local.version_label, 1);
     const tier = changes.reduce<Tier>((t, c) => (c.tier > t ? c.tier : t), 0);
-    if (changes.some((c) => c.field === 'file_hash')) {
+    if (changes.some((c) => c.field === 'file_hash') && input.imageEnv !== false) {
         notes.push(
             'Image.env() values live in config.json: the docs call an env change a hard update, but the server only sees a new file_hash (soft update).',
         );
@@ -175,9 +177,20 @@ export function planDeploy(input: PlanInput): Plan {
     };
 }
 
-/** One line per change, for the CLI and the confirmation dialog. */
+/** One line per change, for the CLI (`--json` has the full values). */
 export function describePlan(plan: Plan): string[] {
     const head = `Tier ${plan.tier}: ${plan.label}${plan.inferred ? ' (inferred)' : ''}`;
-    const lines = plan.changes.map((c) => `  ${c.field}: ${JSON.stringify(c.old)} -> ${JSON.stringify(c.new)}`);
+    const lines = plan.changes.map((c) =>
+        c.old === null || c.old === undefined
+            ? `  ${c.field}: ${shownValue(c.field, c.new)} (new)`
+            : `  ${c.field}: ${shownValue(c.field, c.old)} -> ${shownValue(c.field, c.new)}`,
+    );
     return [head, ...lines, ...plan.notes.map((n) => `  note: ${n}`)];
+}
+
+/** A hash is told apart by its first 12 digits, as git does; anything else as JSON. */
+function shownValue(field: string, v: unknown): string {
+    return field === 'file_hash' && typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)
+        ? `${v.slice(0, 12)}…`
+        : JSON.stringify(v);
 }

@@ -103,6 +103,31 @@ void describe('plan: tiers', () => {
         ]);
     });
 
+    void test('the Image.env() caveat shows only when the file sets Image.env() values (or that is not known)', () => {
+        const codeChange = { local: { ...local, file_hash: 'f'.repeat(64) }, deployed, endpoint };
+        const caveat = (p: ReturnType<typeof planDeploy>) => p.notes.some((n) => n.startsWith('Image.env()'));
+        assert.equal(caveat(planDeploy({ ...codeChange, imageEnv: false })), false);
+        assert.equal(caveat(planDeploy({ ...codeChange, imageEnv: true })), true);
+        assert.equal(caveat(planDeploy(codeChange)), true);
+    });
+
+    void test('the CLI text: no null for a new deployment, hashes by their first 12 digits', () => {
+        assert.deepEqual(describePlan(planDeploy({ local })).slice(0, 2), [
+            'Tier 4: new deployment (inferred)',
+            '  tag: "default" (new)',
+        ]);
+        const plan = planDeploy({
+            local: { ...local, file_hash: 'f'.repeat(64) },
+            deployed: { ...deployed, file_hash: 'a'.repeat(64) },
+            endpoint,
+            imageEnv: false,
+        });
+        assert.deepEqual(describePlan(plan), [
+            'Tier 2: code soft-update (inferred)',
+            '  file_hash: aaaaaaaaaaaa… -> ffffffffffff…',
+        ]);
+    });
+
     void test('new tag names the existing tags', () => {
         const plan = planDeploy({ local: { ...local, tag: 'v2' }, sameName: [deployed] });
         assert.equal(plan.label, 'new tag: new endpoint');

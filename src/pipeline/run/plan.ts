@@ -34,6 +34,12 @@ export async function computePlan(
             });
         }
     }
-    const plan = planDeploy({ local: body as LocalState, deployed, sameName: sameName as DeployedState[], endpoint });
+    const plan = planDeploy({
+        local: body as LocalState,
+        deployed,
+        sameName: sameName as DeployedState[],
+        endpoint,
+        imageEnv: spec.envs.length > 0,
+    });
     return { ...plan, name: spec.name, tag: spec.tag, fileHash, body };
 }
