@@ -66,7 +66,15 @@ export function analyzeIndexed(index: SourceIndex, options: AnalyzeOptions = {})
     if (options.env) result.envReads = uniqueReads(envReads);
     // A worker imports the deployment's file: its module-level reads run there.
     if (found.deployments.length > 0) {
-        const reads = guard(() => readImportTimeEnvReads(index), []);
+        // The last part: out of time here loses only these warnings, not the analysis.
+        const reads = guard(() => {
+            try {
+                return readImportTimeEnvReads(index);
+            } catch (err) {
+                if (err instanceof AnalysisBudgetError) return [];
+                throw err;
+            }
+        }, []);
         if (reads.length > 0) result.importTimeEnvReads = reads;
     }
     return result;

@@ -27,6 +27,7 @@ export function readImportTimeEnvReads(index: SourceIndex): ImportTimeEnvRead[] 
     const out: ImportTimeEnvRead[] = [];
     // `os.environ["X"] = v` or `os.environ.setdefault("X", v)` anywhere in the file: X is the file's own business.
     const setHere = new Set<string>();
+    const importTime = new ImportTime();
     for (const id of ids) {
         const parent = parentOf(id);
         let environ: Node = id;
@@ -46,7 +47,7 @@ export function readImportTimeEnvReads(index: SourceIndex): ImportTimeEnvRead[] 
         const name = decodeStringLiteral(key.text).value;
         if (name === undefined) continue;
         if (isAssigned(sub)) setHere.add(name);
-        else if (runsAtImport(sub, name)) out.push({ name, range: rangeOf(sub) });
+        else if (importTime.runs(sub, name)) out.push({ name, range: rangeOf(sub) });
     }
     return out.filter((r) => !setHere.has(r.name));
 }
@@ -67,35 +68,86 @@ function isAssigned(sub: Node): boolean {
     return p?.type === 'delete_statement';
 }
 
-/** Whether the read runs, unguarded, when the module is imported. */
-function runsAtImport(node: Node, name: string): boolean {
-    // `x if os.environ.get("X") else d`, `"X" in os.environ and ...`, `if "X" in os.environ:`: a guarded read.
-    const quoted = [`"${name}"`, `'${name}'`];
-    const mentions = (text: string, times: number): boolean =>
-        quoted.reduce((k, q) => k + text.split(q).length - 1, 0) >= times;
-    let child = node;
-    for (let n = parentOf(node); n; child = n, n = parentOf(n)) {
-        switch (n.type) {
-            case 'conditional_expression':
-            case 'boolean_operator':
-                if (mentions(n.text, 2)) return false;
-                break;
-            case 'function_definition':
-            case 'lambda':
-                if (sameNode(n.childForFieldName('body'), child)) return false;
-                break;
-            case 'if_statement': {
-                const cond = (n.childForFieldName('condition')?.text ?? '').replace(/\s+/g, '');
-                if (cond.includes('IS_DEPLOYMENT') || mentions(cond, 1)) return false;
-                if (isMainCheck(cond) && sameNode(n.childForFieldName('consequence'), child)) return false;
+/** Enclosing guards searched for a test of the same variable (the nearest ones), and how far up. */
+const GUARDS_SEARCHED = 4;
+const ANCESTORS_SEARCHED = 16;
+/** A guard whose text is longer is not searched (its text is copied for each read). */
+const GUARD_TEXT_MAX = 4000;
+
+/**
+ * Whether code at a node runs when the module is imported, memoized per node: every read climbs only to the first
+ * ancestor already known, so a file of deeply nested reads costs its nodes once, not reads × depth.
+ */
+class ImportTime {
+    private readonly deferred = new Map<number, boolean>();
+
+    /** True when the read runs, unguarded, when the module is imported. */
+    runs(read: Node, name: string): boolean {
+        return !this.isDeferred(read) && !guarded(read, name);
+    }
+
+    private isDeferred(node: Node): boolean {
+        const chain: Node[] = [];
+        let up: Node | null = node;
+        let d = false;
+        for (; up; up = parentOf(up)) {
+            const known = this.deferred.get(up.id);
+            if (known !== undefined) {
+                d = known;
                 break;
             }
-            case 'try_statement':
-                if (sameNode(n.childForFieldName('body'), child) && catchesKeyError(n)) return false;
-                break;
+            chain.push(up);
+        }
+        let parent = up;
+        for (let i = chain.length - 1; i >= 0; i--) {
+            const child = chain[i]!;
+            if (!d && parent) d = defers(parent, child);
+            this.deferred.set(child.id, d);
+            parent = child;
+        }
+        return d;
+    }
+}
+
+/** Whether `parent` runs its `child` later, or not on a worker, or with KeyError caught. */
+function defers(parent: Node, child: Node): boolean {
+    switch (parent.type) {
+        case 'function_definition':
+        case 'lambda':
+            return sameNode(parent.childForFieldName('body'), child);
+        case 'if_statement': {
+            const cond = (parent.childForFieldName('condition')?.text ?? '').replace(/\s+/g, '');
+            if (cond.includes('IS_DEPLOYMENT')) return true;
+            return isMainCheck(cond) && sameNode(parent.childForFieldName('consequence'), child);
+        }
+        case 'try_statement':
+            return sameNode(parent.childForFieldName('body'), child) && catchesKeyError(parent);
+        default:
+            return false;
+    }
+}
+
+/** `x if os.environ.get("X") else d`, `"X" in os.environ and ...`, `if "X" in os.environ:`: a read under a test. */
+function guarded(read: Node, name: string): boolean {
+    const quoted = [`"${name}"`, `'${name}'`];
+    // The length first: `.text` copies the node's source.
+    const mentions = (node: Node | null, times: number): boolean =>
+        !!node &&
+        node.endIndex - node.startIndex <= GUARD_TEXT_MAX &&
+        quoted.reduce((k, q) => k + node.text.split(q).length - 1, 0) >= times;
+    let guards = 0;
+    let steps = 0;
+    for (let n = parentOf(read); n && guards < GUARDS_SEARCHED && steps < ANCESTORS_SEARCHED; n = parentOf(n)) {
+        steps++;
+        if (n.type === 'conditional_expression' || n.type === 'boolean_operator') {
+            guards++;
+            if (mentions(n, 2)) return true;
+        } else if (n.type === 'if_statement') {
+            guards++;
+            if (mentions(n.childForFieldName('condition'), 1)) return true;
         }
     }
-    return true;
+    return false;
 }
 
 function isMainCheck(cond: string): boolean {
