@@ -11,13 +11,16 @@ import { after, test } from 'node:test';
 import type { OutcomeClass } from './compare';
 import { CaptureWorkers, runCase } from './run';
 
-const HEAD =
-    'from vastai import Deployment\napp = Deployment(name="pinned")\n\n\n' +
+const head = (args: string) =>
+    `from vastai import Deployment\napp = Deployment(${args})\n\n\n` +
     '@app.remote(benchmark_dataset=[{"x": 1}])\nasync def f(x):\n    return x\n\n\n';
 const TAIL = '\napp.configure_autoscaling()\napp.ensure_ready()\n';
 
-/** [what, the image lines (after `image = `), expected class, a part of our reason when we refuse]. */
-const CASES: [string, string, OutcomeClass, RegExp?][] = [
+/**
+ * [what, the image lines (after `image = `), expected class, a part of our reason when we refuse, the Deployment's
+ * arguments (default `name="pinned"`)].
+ */
+const CASES: [string, string, OutcomeClass, RegExp?, string?][] = [
     ['a whole float storage', 'app.image("img:1", storage=16.0)', 'match'],
     ['a fractional storage', 'app.image("img:1", storage=16.5)', 'match'],
     ['a positional float storage', 'app.image("img:1", 0.5)', 'match'],
@@ -39,6 +42,14 @@ const CASES: [string, string, OutcomeClass, RegExp?][] = [
     ['an int run_cmd argument', 'app.image("img:1", 16)\nimage.run_cmd("sleep", 5)', 'we-refuse', /TypeError.*not int/],
     ['an empty run_cmd', 'app.image("img:1", 16)\nimage.run_cmd()', 'we-refuse', /subprocess\.run\(\[\]\).*IndexError/],
     ['an int beyond what a double holds', 'app.image("img:1", 10**23)', 'we-refuse', /every digit/],
+    [
+        'a positional Deployment argument',
+        'app.image("img:1", 16)',
+        'we-refuse',
+        /as your API key.*Failed to lookup registered deployment/,
+        '"pinned"',
+    ],
+    ['a \\N{...} escape', 'app.image("img:1", 16).env(A="\\N{BULLET}")', 'we-refuse', /character-name table/],
 ];
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vd-diff-pinned-'));
@@ -48,11 +59,16 @@ after(() => {
     fs.rmSync(root, { recursive: true, force: true });
 });
 
-void test('pinned files: float storage and ports, run_cmd arguments, big ints — sent as the SDK sends, or refused with the reason', async () => {
+void test('pinned files: float storage and ports, run_cmd arguments, big ints, positional names, \\N escapes — sent as the SDK sends, or refused with the reason', async () => {
     const results = await Promise.all(
-        CASES.map(([, image], i) =>
+        CASES.map(([, image, , , args], i) =>
             runCase(
-                { seed: i, features: [], stmts: [{ t: 'line', text: `${HEAD}image = ${image}${TAIL}` }], tree: [] },
+                {
+                    seed: i,
+                    features: [],
+                    stmts: [{ t: 'line', text: `${head(args ?? 'name="pinned"')}image = ${image}${TAIL}` }],
+                    tree: [],
+                },
                 workers,
                 root,
             ),

@@ -40,14 +40,29 @@ function firstUnreadable(v: PyValue): PyValue | undefined {
     }
 }
 
+/**
+ * Why a string literal stays unread: its `\N{NAME}` escape needs Unicode's character-name table, which the reader
+ * does not carry (python/strings.ts). Undefined for any other expression.
+ */
+export function namedEscapeReason(text: string): string | undefined {
+    if (!/^[uUbBfF]?("|')/.test(text) || !/(^|[^\\])(\\\\)*\\N\{/.test(text)) return undefined;
+    return (
+        "its \\N{...} escape needs Unicode's character-name table, which the editor does not have; write the " +
+        'character itself or a \\uXXXX escape'
+    );
+}
+
 /** True when the value is readable; reports the unreadable part otherwise. */
 export function readable(v: PyValue, what: string, c: Collector): boolean {
     const bad = firstUnreadable(v);
     if (!bad) return true;
+    const named = bad.kind === 'dynamic' ? namedEscapeReason(bad.text) : undefined;
     const message =
         bad.kind === 'dynamic' && bad.unsetEnv !== undefined
             ? `${what}: \`${bad.text}\` raises KeyError: ${bad.unsetEnv} is not set in this environment`
-            : `${what}: cannot evaluate \`${describe(bad)}\` in the editor; use a literal value`;
+            : named
+              ? `${what}: cannot evaluate \`${describe(bad)}\` in the editor: ${named}`
+              : `${what}: cannot evaluate \`${describe(bad)}\` in the editor; use a literal value`;
     c.add(message, bad.range);
     return false;
 }

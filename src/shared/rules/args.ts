@@ -1,5 +1,6 @@
 /** `unknown-argument`, `invalid-argument-type` and `dynamic-value` for one SDK call. */
 import type { CallArg, MethodCall, PyValue } from '../model';
+import { namedEscapeReason } from '../packaging/evaluate';
 import { removeArgsEdits } from './edits';
 import { problem } from './problems';
 import type { SdkCall, ValueType } from './sdk';
@@ -145,12 +146,15 @@ export function checkValue(
 export function reportDynamic(v: PyValue, what: string, out: Problem[]): void {
     // Empty text is a value not typed yet (`storage=` mid-edit): a syntax error, not a dynamic value.
     for (const d of dynamicParts(v).filter((x) => x.text.trim() !== '')) {
-        const message = ENV_READ.test(d.text)
-            ? `\`${shorten(d.text)}\` (${what}) is read from the environment when deploying, as the SDK reads it: ` +
-              "Deploy uses the extension host's environment plus the vastDeployments.envFile file, the CLI its " +
-              "shell's; Deploy's plan lists the value."
-            : `\`${shorten(d.text)}\` (${what}) cannot be read without running the file; the editor's Deploy needs ` +
-              'a literal here.';
+        const named = namedEscapeReason(d.text);
+        const message = named
+            ? `\`${shorten(d.text)}\` (${what}) cannot be read in the editor: ${named}.`
+            : ENV_READ.test(d.text)
+              ? `\`${shorten(d.text)}\` (${what}) is read from the environment when deploying, as the SDK reads it: ` +
+                "Deploy uses the extension host's environment plus the vastDeployments.envFile file, the CLI its " +
+                "shell's; Deploy's plan lists the value."
+              : `\`${shorten(d.text)}\` (${what}) cannot be read without running the file; the editor's Deploy needs ` +
+                'a literal here.';
         out.push(problem('dynamic-value', message, d.range));
     }
 }

@@ -55,9 +55,12 @@ function checkDeployment(
     out: Problem[],
 ): void {
     checkCall(dep.call, DEPLOYMENT_CALL, lines, out, {
+        // Serve mode's Deployment(*args) hands it to the base class as name; the bootstrap then looks the deployment
+        // up by config.json's name and finds nothing (or Python raises TypeError when name= is given too).
         positionalMessage:
-            'Pass Deployment arguments by keyword: a positional argument is api_key when deploying but name on ' +
-            'the worker.',
+            'Pass Deployment arguments by keyword: the SDK takes a positional argument as api_key when deploying ' +
+            '(it would send this value as your API key) but as name on the worker, where every worker then fails ' +
+            'at startup ("Failed to lookup registered deployment", or TypeError when name= is given too).',
         positionalFix: (arg) =>
             arg === dep.call.args[0] && arg.value.kind === 'str' && !dep.call.args.some((a) => a.name === 'name')
                 ? { title: 'Pass it as name=', edits: [{ range: at(arg.range.start), newText: 'name=' }] }

@@ -133,6 +133,25 @@ void describe('refusals', () => {
             }
         }
     });
+    void test('a \\N{...} escape is refused with its reason, not "use a literal" (it is one)', () => {
+        const table: [string, RegExp | undefined][] = [
+            [
+                '"\\N{BULLET}x"',
+                /image reference: cannot evaluate `"\\N\{BULLET\}x"` in the editor: its \\N\{\.\.\.\} escape needs Unicode's character-name table/,
+            ],
+            ['\'a\' "\\N{BULLET}"', /its \\N\{\.\.\.\} escape/],
+            ['"\\\\N{BULLET}"', undefined], // an escaped backslash, then plain text
+            ['r"\\N{BULLET}"', undefined],
+            ['f"{NAME:03d}"', /use a literal value/],
+        ];
+        for (const [ref, want] of table) {
+            const r = spec(
+                `${HEAD}NAME = 1\napp = Deployment(name="x")\n${REMOTE}app.image(${ref}, storage=1)\napp.configure_autoscaling()\n`,
+            );
+            if (want === undefined) assert.ok(r.ok, ref);
+            else assert.match(r.ok ? '' : (r.errors[0]?.message ?? ''), want, ref);
+        }
+    });
     void test('unknown autoscaling keyword is the DeploymentConfig TypeError', () => {
         const r = spec(
             `${HEAD}app = Deployment(name="x")\n${REMOTE}app.image("i", storage=1)\napp.configure_autoscaling(max_worker=3)\n`,
