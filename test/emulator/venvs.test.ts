@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { selectSources } from '../../src/emulator/pipSources';
 import { readPipInstalls, Venvs } from '../../src/emulator/venvs';
 import { buildWheel, pipOffline } from '../helpers/wheels';
-import { packCase, tmpDir } from './helpers';
+import { packCase, packLocal, tmpDir } from './helpers';
 
 const PY = '/usr/bin/python3';
 
@@ -75,6 +75,30 @@ void describe('emulator venvs', () => {
         assert.equal(out.toString().trim(), 'parent 0.1');
         const again = await venvs.ensure(2, ['vast-unit-pkg'], () => undefined);
         assert.deepEqual([again.installed, again.dir], [false, v.dir]);
+    });
+
+    void test('an editable local package (-e ./localpkg) is installed from the unpacked files kept in the venv', async () => {
+        const blob = (value: string): string => {
+            const f = path.join(tmpDir(), 'x.tar.gz');
+            fs.writeFileSync(f, packLocal(value, 'm', ['-e', './localpkg']).tar);
+            return f;
+        };
+        const venvs = new Venvs({ python: PY, root: tmpDir('venvs-') });
+        const lines: string[] = [];
+        const v = await venvs.ensure(5, ['-e', './localpkg'], (l) => lines.push(l), blob('a'));
+        assert.equal(v.installed, true, lines.join('\n'));
+        assert.ok(fs.existsSync(path.join(v.dir, 'app', 'localpkg', 'setup.py')));
+        const value = (python: string): string =>
+            execFileSync(python, ['-c', 'import vast_local_pkg; print(vast_local_pkg.VALUE)'], { cwd: tmpDir() })
+                .toString()
+                .trim();
+        assert.equal(value(v.python), 'a');
+        // Same pip list, same package: reused. Another package content: another venv.
+        const same = await venvs.ensure(5, ['-e', './localpkg'], () => undefined, blob('a'));
+        assert.deepEqual([same.installed, same.dir], [false, v.dir]);
+        const other = await venvs.ensure(5, ['-e', './localpkg'], () => undefined, blob('b'));
+        assert.notEqual(other.dir, v.dir);
+        assert.equal(value(other.python), 'b');
     });
 
     void test("the pip list comes from the tarball's config.json; a malformed one is an error", async () => {
