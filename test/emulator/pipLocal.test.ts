@@ -29,7 +29,11 @@ for (const [name, opts] of variants) {
         });
 
         void test('is installed from the unpacked code; an index package is still skipped', async () => {
-            const put = await deploy(emu.url, K, packLocal('a', 'm1', ['./localpkg', 'some-index-pkg==1.0']));
+            const put = await deploy(
+                emu.url,
+                K,
+                packLocal('a', 'm1', ['./localpkg', '-r', 'reqs.txt', 'some-index-pkg==1.0']),
+            );
             const w = await waitFor(
                 'a worker in IDLE or ERROR',
                 () => emu.workers().find((x) => x.endpointId === put.endpoint_id && /IDLE|ERROR/.test(x.state)),
@@ -42,6 +46,7 @@ for (const [name, opts] of variants) {
             assert.match(logs, /pip install \.\/localpkg: the deployment's own package\(s\), installed in the worker/);
             assert.match(logs, /\[pip\] Successfully installed vast-local-pkg-0\.1/);
             assert.match(logs, /skipped pip install some-index-pkg==1\.0 \(.*--allow-pip/);
+            assert.match(logs, /skipped pip install -r reqs\.txt \(/);
         });
 
         void test("a folder pip cannot install fails the worker with pip's reason", async () => {

@@ -9,6 +9,9 @@ import os
 import subprocess
 import sys
 
+# pip options whose value is the next argument.
+TAKES_VALUE = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-f", "--find-links", "-i",
+               "--index-url", "--extra-index-url"}
 ARCHIVES = (".whl", ".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz")
 
 
@@ -35,9 +38,16 @@ def install_pip(packages, venv, root, cwd, log):
             f"(this worker runs its python)")
         return
     local, skipped, editable = [], [], False
-    for i, arg in enumerate(packages):
-        if arg in ("-e", "--editable") and i + 1 < len(packages) and local_path(packages[i + 1], cwd):
+    i = 0
+    while i < len(packages):
+        arg, value = packages[i], packages[i + 1] if i + 1 < len(packages) else None
+        i += 1
+        if arg in ("-e", "--editable") and value is not None and local_path(value, cwd):
             editable = True
+            continue
+        if arg in TAKES_VALUE and value is not None:
+            skipped.append(f"{arg} {value}")  # an option and its value, said as one
+            i += 1
             continue
         (local if local_path(arg, cwd) else skipped).append(arg)
     for pkg in skipped:
