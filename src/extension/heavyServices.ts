@@ -9,4 +9,5 @@ export { startEmbeddedEmulator } from './emulatorHost';
 export { VastClient } from '../pipeline/api/client';
 export { ApiError } from '../pipeline/api/errors';
 export { localHash } from './pipelineBridge';
+export { noMachineMessage } from '../pipeline/run/market';
 export { renderBenchmarkHtml } from './views/benchmarkHtml';

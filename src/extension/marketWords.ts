@@ -110,15 +110,3 @@ export function planMachines(v: { result?: MarketResult; error?: string }): { li
     if (!v.result.warning) return { line };
     return { line, warning: `\u26a0 ${NO_MATCH_WARNING}${v.result.synthetic ? ' (synthetic prices)' : ''}.` };
 }
-
-/** The non-blocking warning of a deploy that asked nothing (local target, or confirmDeploy "never"). */
-export function noMatchNotice(label: string, result: MarketResult, target: 'local' | 'vast'): string {
-    const tag = result.synthetic ? ' (synthetic prices)' : '';
-    if (target === 'local') {
-        return (
-            `"${label}": ${NO_MATCH_WARNING}${tag}. The local emulator starts its workers anyway; ` +
-            'on Vast.ai this deploy would wait forever. Check image.require(...).'
-        );
-    }
-    return `"${label}": ${NO_MATCH_WARNING}${tag}. Cancel the deploy and loosen image.require(...).`;
-}

@@ -3,6 +3,7 @@ import type { DeploymentRecord, WorkerRecord } from '../pipeline/api/types';
 import type { DeploymentSummary } from '../shared/protocol';
 import type { Connection, Connections } from './connection';
 import { NoApiKeyError, UntrustedWorkspaceError } from './connection';
+import { heavy } from './lazy';
 import { delay, errorMessage, remoteKey, unreachableWhy } from './util';
 import { deriveStatus, summaryRemoteKey, workerKind } from './statusModel';
 import type { DeploymentStatus, RemoteDeployment, WorkerInfo } from './types';
@@ -15,6 +16,8 @@ const CALL_TIMEOUT_MS = 15_000;
 const MAX_BACKOFF = 8;
 const FAST_POLL_MS = 2_000;
 const HASH_TTL_MS = 60_000;
+/** How long "no machine matches" stands before the offers are searched again (machines come and go). */
+const NO_MACHINE_TTL_MS = 60_000;
 
 export function toRemote(r: DeploymentRecord): RemoteDeployment {
     return {
@@ -27,6 +30,7 @@ export function toRemote(r: DeploymentRecord): RemoteDeployment {
         workerCount: r.worker_count,
         image: r.image,
         searchParams: r.search_params,
+        storage: typeof r.storage === 'number' ? r.storage : undefined,
         createdAt: r.created_at,
         currentVersionId: r.current_version_id,
         lastHealthyVersionId: r.last_healthy_version_id,
@@ -54,6 +58,8 @@ export class StatusService implements vscode.Disposable {
     private workers = new Map<string, WorkerInfo[]>();
     private hashes = new Map<string, { uri: string; mtime: number; hash: string | undefined; at: number }>();
     private busy = new Map<string, 'deploying' | 'tearingDown'>();
+    /** Per deployment with no worker: whether any machine matches its search_params, and when that was asked. */
+    private noMachines = new Map<string, { searchParams: string; reason: string | undefined; at: number }>();
     private loaded = false;
     private unknownReason: string | undefined;
     private generation = 0;
@@ -118,6 +124,7 @@ export class StatusService implements vscode.Disposable {
             busy: this.busy.get(key),
             unknownReason: this.unknownReason,
             loaded: this.loaded,
+            noMachine: this.noMachineReason(key, remote),
         });
     }
 
@@ -128,7 +135,13 @@ export class StatusService implements vscode.Disposable {
 
     getRemote(r: RemoteDeployment): DeploymentStatus {
         const key = remoteKey(r.name, r.tag);
-        return deriveStatus({ remote: r, workers: this.workers.get(key), busy: this.busy.get(key), loaded: true });
+        return deriveStatus({
+            remote: r,
+            workers: this.workers.get(key),
+            busy: this.busy.get(key),
+            loaded: true,
+            noMachine: this.noMachineReason(key, r),
+        });
     }
 
     /** Every deployment on the account (for "Not in this workspace"); undefined until the first answer. */
@@ -199,6 +212,7 @@ export class StatusService implements vscode.Disposable {
         this.generation++;
         this.remotes.clear();
         this.workers.clear();
+        this.noMachines.clear();
         this.loaded = false;
         this.unknownReason = undefined;
         this.changed.fire(undefined);
@@ -267,7 +281,8 @@ export class StatusService implements vscode.Disposable {
                 .map(toWorker)
                 .sort((a, b) => String(a.id).localeCompare(String(b.id), undefined, { numeric: true }));
             const before = this.workers.get(key);
-            if (sameWorkers(before, ws)) return false;
+            const machinesChanged = ws.length === 0 && (await this.refreshNoMachine(conn, key, remote, signal));
+            if (sameWorkers(before, ws) && !machinesChanged) return false;
             this.workers.set(key, ws);
             this.changed.fire([key]);
             return true;
@@ -275,6 +290,36 @@ export class StatusService implements vscode.Disposable {
             if (!signal.aborted) this.log.debug(`Workers of ${remote.name}: ${errorMessage(err)}`);
             return false;
         }
+    }
+
+    /** The reason no worker can be created, while it is known for the search_params deployed now. */
+    private noMachineReason(key: string, remote: RemoteDeployment | undefined): string | undefined {
+        const known = this.noMachines.get(key);
+        return known && remote?.searchParams === known.searchParams ? known.reason : undefined;
+    }
+
+    /**
+     * A deployment with no worker: asks the offers whether any machine matches its requirements (at most once a
+     * minute per deployment), as a Vast endpoint with none waits, billing nothing, rather than failing. Says whether
+     * the answer changed.
+     */
+    private async refreshNoMachine(
+        conn: Connection,
+        key: string,
+        remote: RemoteDeployment,
+        signal: AbortSignal,
+    ): Promise<boolean> {
+        const searchParams = remote.searchParams;
+        if (searchParams === undefined || (remote.endpointState ?? '').toLowerCase() === 'stopped') return false;
+        const known = this.noMachines.get(key);
+        if (known?.searchParams === searchParams && Date.now() - known.at < NO_MACHINE_TTL_MS) return false;
+        const reason = await heavy().noMachineMessage(
+            conn.client,
+            { searchParams, storage: remote.storage ?? 50 },
+            { signal: timeoutSignal(signal, CALL_TIMEOUT_MS) },
+        );
+        this.noMachines.set(key, { searchParams, reason, at: Date.now() });
+        return reason !== known?.reason;
     }
 
     private endpointIds = new Map<string | number, number>();

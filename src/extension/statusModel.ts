@@ -41,6 +41,8 @@ export interface StatusInput {
     unknownReason?: string;
     /** False until the first status answer arrived. */
     loaded: boolean;
+    /** Why no worker can be created (no machine matches its requirements), when it has none. */
+    noMachine?: string;
 }
 
 /** Derives the one state the tree shows; precedence: our own operation, error, stopped, updating, out of date. */
@@ -69,6 +71,9 @@ export function deriveStatus(input: StatusInput): DeploymentStatus {
     if (outOfDate) return { ...base, state: 'outOfDate', label: `out of date · ${ready}` };
     if (counts.ready === 0 && counts.starting > 0) {
         return { ...base, state: 'deploying', label: `starting ${plural(counts.starting, 'worker')}…` };
+    }
+    if (workers?.length === 0 && input.noMachine) {
+        return { ...base, state: 'noMachine', label: `no worker: ${input.noMachine}`, reason: input.noMachine };
     }
     if (counts.ready === 0 && workers) return { ...base, state: 'ready', label: 'deployed · no workers running' };
     return { ...base, state: 'ready', label: `ready · ${plural(counts.ready, 'worker')}` };

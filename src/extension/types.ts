@@ -15,6 +15,8 @@ export interface RemoteDeployment {
     workerCount?: number;
     image?: string;
     searchParams?: string;
+    /** GB of disk each worker asks for (the offers search filters on it). */
+    storage?: number;
     createdAt?: number | string;
     /** When the list carries them: a change means the versions shown are out of date. */
     currentVersionId?: number | null;
@@ -34,7 +36,17 @@ export interface WorkerInfo {
 }
 
 export type DeployState =
-    'unknown' | 'notDeployed' | 'deploying' | 'tearingDown' | 'ready' | 'updating' | 'stopped' | 'error' | 'outOfDate';
+    | 'unknown'
+    | 'notDeployed'
+    | 'deploying'
+    | 'tearingDown'
+    | 'ready'
+    | 'updating'
+    | 'stopped'
+    | 'error'
+    | 'outOfDate'
+    /** Deployed, no worker, and no machine matches its requirements: it waits (billing nothing) until one does. */
+    | 'noMachine';
 
 export interface DeploymentStatus {
     state: DeployState;

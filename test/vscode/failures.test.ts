@@ -216,4 +216,55 @@ suite('Worker failures where the user looks', function () {
         assert.equal(editor.selection.start.line, RAISE_LINE - 1);
         assert.equal(opened.channel, `Vast Logs: ${NAME}`, 'the worker log is shown beside it');
     });
+
+    test('no machine matches image.require(...): Deploy fails at once, names the line, and the tree says the endpoint waits', async function () {
+        this.timeout(120_000);
+        const text = [
+            'from vastai import Deployment',
+            'from vastai.data.query import gpu_ram',
+            '',
+            `app = Deployment(name="${NAME}")`,
+            '',
+            '',
+            '@app.remote(benchmark_dataset=[{"x": 2}])',
+            'async def square(x):',
+            '    return x * x',
+            '',
+            '',
+            'image = app.image("vastai/base-image:@vastai-automatic-tag", storage=16)',
+            'image.require(gpu_ram >= 10_000_000)', // line 13: no machine has 10 TB of GPU memory
+            'app.configure_autoscaling()',
+            '',
+        ].join('\n');
+        await writeDeployment(api, file, NAME, text);
+        ui.notifyAnswer = (p) => p.actions.find((a) => a.startsWith('Go to'));
+        const failed = await run(CommandId.deploy, refOf(api, NAME)).finally(() => {
+            ui.notifyAnswer = () => undefined;
+        });
+        assert.equal(failed.ok, false, failed.message);
+        assert.match(failed.message, /no machine matches the deployment's image\.require\(\.\.\.\)/);
+        assert.match(failed.message, /nothing bills/);
+        const toast = ui.prompts.filter((p) => p.kind === 'notify' && p.message === `[error] ${failed.message}`).pop();
+        assert.deepEqual(toast?.actions, ['Go to app.py:13', 'Machines and Prices']);
+        const atRequire = await until('app.py open at image.require(...)', () => {
+            const e = vscode.window.activeTextEditor;
+            return e?.document.uri.fsPath === file.fsPath && e.selection.active.line === 12 ? e : undefined;
+        });
+        assert.ok(atRequire);
+
+        // The tree: deployed, no worker, and why, in words (not "no workers yet" forever).
+        const status = await until('the deployment waiting for a machine', async () => {
+            await api.refreshStatus();
+            const s = api.status(NAME);
+            return s?.state === 'noMachine' ? s : undefined;
+        });
+        assert.equal(status.runningWorkers, 0);
+        const row = node()!;
+        assert.equal(api.tree.getTreeItem(row).description, 'no machine matches');
+        const [first] = api.tree.getChildren(row);
+        assert.equal(first?.kind, 'message');
+        const item = api.tree.getTreeItem(first!);
+        assert.equal(item.label, 'No machine matches image.require(...)');
+        assert.match(tooltipText(item), /nothing bills/);
+    });
 });

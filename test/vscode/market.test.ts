@@ -192,21 +192,25 @@ suite('Machines and prices, versions (trusted)', function () {
         }
     });
 
-    test('a local deploy asks nothing but warns, without blocking, when no machine matches', async function () {
+    test('a local deploy with no machine matching asks nothing and fails at once with the reason (no worker, nothing bills)', async function () {
         this.timeout(120_000);
         const before = ui.prompts.length;
         const deployed = await run(CommandId.deploy, refOf(api, 'vscode-nomatch'));
-        assert.equal(deployed.ok, true, deployed.message);
+        assert.equal(deployed.ok, false, deployed.message);
+        assert.match(
+            deployed.message,
+            /no worker can be created: the endpoint waits, with no worker \(nothing bills\)/,
+        );
         const said = ui.prompts.slice(before);
         assert.equal(
             said.find((p) => p.kind === 'confirm'),
             undefined,
             'nothing was asked',
         );
-        const warning = said.find((p) => p.kind === 'notify' && p.message.startsWith('[warning]'));
-        assert.match(
-            warning?.message ?? '',
-            /^\[warning\] "vscode-nomatch": no machine matches: workers would never start \(synthetic prices\)\. The local emulator starts its workers anyway/,
+        // One toast, the failure: no warning saying the same beside it.
+        assert.deepEqual(
+            said.filter((p) => p.kind === 'notify').map((p) => p.message.slice(0, 8)),
+            ['[error] '],
         );
         assert.deepEqual(deployed.machines, {
             line: 'Machines: ⚠ no machine matches: workers would never start (synthetic prices)',

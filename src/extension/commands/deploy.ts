@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { deploy as runDeploy, DeployError, type DeployProgress, type DeployStep } from '../../pipeline/run/deploy';
-import { WorkerStartupError } from '../../pipeline/run/wait';
+import { NoWorkerPossibleError, WorkerStartupError } from '../../pipeline/run/wait';
 import { CommandId } from '../../shared/commands';
 import { computePlan } from '../../pipeline/run/plan';
 import type { Target } from '../../shared/settings';
@@ -19,7 +19,7 @@ import {
     type PlanWords,
 } from '../planWords';
 import { marketInput } from '../../pipeline/run/market';
-import { noMatchNotice, planMachines, unavailableReason } from '../marketWords';
+import { planMachines, unavailableReason } from '../marketWords';
 import { readSettings } from '../settings';
 import { envFileFor, envSourceWords } from '../envFileSetting';
 import { envReadLines } from '../../shared/packaging/envReads';
@@ -47,6 +47,7 @@ type DeployOutcome =
     | { kind: 'ran'; run: RunContext; result?: Awaited<ReturnType<typeof runDeploy>>; err?: DeployError };
 
 interface RunContext {
+    summary: DeploymentSummary;
     conn: Connection;
     prepared: Prepared;
     planText: PlanSummary | undefined;
@@ -226,15 +227,13 @@ async function prepareAndRun(
             };
         }
         tearDownOld = choice === planText.words.tearDownButton;
-    } else {
-        // Nothing asked (a local deploy by default): a match-less search warns beside the progress, never blocks.
-        void machines.then((m) => {
-            if (m.result?.warning) void state.ui.notify('warning', noMatchNotice(label, m.result, conn.target));
-        });
     }
+    // Nothing asked (a local deploy by default) and no machine matches: no warning here, as the wait for a ready
+    // worker fails at once with that reason, the image.require(...) line and the machines that match.
     if (token.isCancellationRequested) return cancelled('Deploy cancelled');
 
     const run: RunContext = {
+        summary,
         conn,
         prepared,
         planText,
@@ -437,6 +436,12 @@ function succeeded(
     };
 }
 
+/** The `image.require(...)` line (else the `app.image(...)` line) of the deployed definition. */
+function requireLine(run: RunContext): { file: string; line: number } | undefined {
+    const range = run.summary.image?.requireRange ?? run.summary.image?.range;
+    return range && { file: fileURLToPath(run.summary.uri), line: range.start.line + 1 };
+}
+
 function failed(state: ExtensionState, label: string, run: RunContext, err: DeployError): CommandResult {
     const { prepared } = run;
     const cause = redact(errorMessage(err.cause));
@@ -457,14 +462,18 @@ function failed(state: ExtensionState, label: string, run: RunContext, err: Depl
     if (status === 401 || status === 403) throw err.cause;
     const message = `Deploy of "${label}" failed at ${STEP_LABELS[err.step].toLowerCase()}: ${cause}. ${err.stateMessage}`;
     state.log.error(message);
-    // Where the user looks next: their own line when a worker's traceback maps to it, then the worker's log
-    // (once a deployment exists, it has one), then our own output.
-    const loc = err.cause instanceof WorkerStartupError ? err.cause.location : undefined;
+    // Where the user looks next: their own line when a worker's traceback maps to it (or, when no machine can take
+    // a worker, the image.require(...) line and the machines that match now), then the worker's log (once a
+    // deployment exists, it has one), then our own output.
+    const noMachine = err.cause instanceof NoWorkerPossibleError;
+    const loc = err.cause instanceof WorkerStartupError ? err.cause.location : noMachine ? requireLine(run) : undefined;
     const goTo = loc ? `Go to ${path.basename(loc.file)}:${loc.line}` : undefined;
+    const machines = noMachine ? 'Machines and Prices' : undefined;
     const workerLog = err.deploymentId !== undefined ? 'Show Worker Log' : undefined;
-    const actions = [goTo, workerLog, 'Show Output'].filter((a): a is string => a !== undefined).slice(0, 2);
+    const actions = [goTo, machines, workerLog, 'Show Output'].filter((a): a is string => a !== undefined).slice(0, 2);
     void state.ui.notify('error', message, ...actions).then((a) => {
         if (a === 'Show Output') state.log.show();
+        if (a === machines) void vscode.commands.executeCommand(CommandId.showMachines, run.summary);
         if (a === goTo && loc) {
             const line = Math.max(loc.line - 1, 0);
             void vscode.window.showTextDocument(vscode.Uri.file(loc.file), {

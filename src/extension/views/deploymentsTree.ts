@@ -7,6 +7,7 @@ import type { VersionsService } from '../versions';
 import { versionChildren } from './versionItems';
 import type { DeploymentNode, TreeNode } from './nodes';
 import { treeItemFor } from './treeItems';
+import { NO_MACHINE_ADVICE } from '../../shared/market/summary';
 import { summaryRemoteKey } from '../statusModel';
 import { definitionKey, groupByFolder, searchTerms } from './treeModel';
 
@@ -164,6 +165,17 @@ export function childrenOf(element: TreeNode, status: StatusService, versions?: 
             // Why its workers failed comes first: it is what the user needs to read.
             const failure = status.failureOf(d);
             const out: TreeNode[] = failure ? [{ kind: 'failure', id: `${id}/failure`, parent: element, failure }] : [];
+            const waiting = status.get(d);
+            if (waiting.state === 'noMachine') {
+                out.push({
+                    kind: 'message',
+                    id: `${id}/nomachine`,
+                    parent: element,
+                    text: 'No machine matches image.require(...)',
+                    tooltip: `Deployed, with no worker: ${waiting.reason ?? 'no machine matches'}. ${NO_MACHINE_ADVICE}.`,
+                    icon: 'warning',
+                });
+            }
             out.push(
                 ...d.functions.map((fn) => ({
                     kind: 'function' as const,

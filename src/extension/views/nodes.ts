@@ -17,7 +17,7 @@ export type TreeNode =
     | { kind: 'worker'; id: string; parent: TreeNode; worker: WorkerInfo }
     | { kind: 'versions'; id: string; parent: DeploymentNode; view: VersionsView }
     | { kind: 'version'; id: string; parent: TreeNode; row: VersionRow; data: DeploymentVersions }
-    | { kind: 'message'; id: string; parent?: TreeNode; text: string; detail?: string; icon: string }
+    | { kind: 'message'; id: string; parent?: TreeNode; text: string; detail?: string; tooltip?: string; icon: string }
     | { kind: 'failure'; id: string; parent: DeploymentNode; failure: WorkerFailure }
     | RemoteNode;
 

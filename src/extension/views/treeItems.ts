@@ -267,6 +267,7 @@ export function treeItemFor(element: TreeNode, status: StatusService): vscode.Tr
             const item = new vscode.TreeItem(element.text, C.None);
             item.id = element.id;
             item.description = element.detail;
+            if (element.tooltip) item.tooltip = element.tooltip;
             item.iconPath = icon(element.icon);
             item.contextValue = 'message';
             return item;

@@ -36,6 +36,8 @@ export function iconFor(state: DeployState): { id: string; color?: string } {
             return { id: 'circle-large-outline' };
         case 'unknown':
             return { id: 'question' };
+        case 'noMachine':
+            return { id: 'warning', color: 'list.warningForeground' };
     }
 }
 
@@ -68,6 +70,8 @@ export function shortStatus(status: DeploymentStatus): string {
             return 'updating';
         case 'error':
             return 'failed';
+        case 'noMachine':
+            return 'no machine matches';
         case 'unknown':
             return status.label ? 'status unavailable' : '';
         default:

@@ -6,6 +6,7 @@ import type { VastClient } from '../api/client';
 import type { DeploymentSpec } from '../packaging';
 import { offersQuery, OFFERS_LIMIT } from '../../shared/market/query';
 import { summarizeOffers, type MarketSummary, type Offer } from '../../shared/market/summary';
+export { NO_MACHINE_ADVICE } from '../../shared/market/summary';
 
 export interface MarketResult extends MarketSummary {
     /** The body sent to `/api/v0/bundles/`. */
@@ -85,8 +86,3 @@ export async function noMachineMessage(
     if (answer.offers.length > 0) return undefined;
     return `no machine matches the deployment's image.require(...) (search_params: ${input.searchParams})`;
 }
-
-/** What follows from {@link noMachineMessage}, and what to do. */
-export const NO_MACHINE_ADVICE =
-    'the endpoint waits, with no worker (nothing bills), until an offer matches. Change image.require(...); ' +
-    '`vast-deployments machines FILE` shows what matches';

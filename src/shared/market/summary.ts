@@ -87,3 +87,8 @@ export function marketLine(s: MarketSummary): string {
     }
     return parts.join(' · ') + tag;
 }
+
+/** What follows from `noMachineMessage` (src/pipeline/run/market.ts), and what to do. */
+export const NO_MACHINE_ADVICE =
+    'the endpoint waits, with no worker (nothing bills), until an offer matches. Change image.require(...); ' +
+    '`vast-deployments machines FILE` shows what matches';

@@ -7,7 +7,6 @@ import {
     marketDetails,
     marketInputOf,
     marketKey,
-    noMatchNotice,
     planMachines,
     unavailableReason,
 } from '../../../src/extension/marketWords';
@@ -156,17 +155,4 @@ void test('plan: the warning goes first, before the changes; the line after them
         'Machines: prices unavailable: no answer within 5 s',
     );
     assert.doesNotMatch(planWords(base).detail, /Machines:/, 'no line without a search');
-});
-
-void test('a deploy that asks nothing: the warning says what happens on each target', () => {
-    const local = noMatchNotice('app', marketResult(answer([]), 1), 'local');
-    assert.match(
-        local,
-        /^"app": no machine matches: workers would never start \(synthetic prices\)\. The local emulator starts its workers anyway/,
-    );
-    const vast = noMatchNotice('app', marketResult(answer([], false), 1), 'vast');
-    assert.equal(
-        vast,
-        '"app": no machine matches: workers would never start. Cancel the deploy and loosen image.require(...).',
-    );
 });

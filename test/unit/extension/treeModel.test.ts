@@ -39,6 +39,18 @@ void describe('deriveStatus', () => {
         ],
         ['no workers', { loaded: true, remote, workers: [] }, 'ready', 'deployed · no workers running'],
         [
+            'no workers, and no machine matches its requirements',
+            { loaded: true, remote, workers: [], noMachine: 'no machine matches' },
+            'noMachine',
+            'no worker: no machine matches',
+        ],
+        [
+            'a worker despite a no-match answer (machines came back)',
+            { loaded: true, remote, workers: [{ id: 1, status: 'IDLE' }], noMachine: 'no machine matches' },
+            'ready',
+            'ready · 1 worker',
+        ],
+        [
             'starting',
             { loaded: true, remote, workers: [{ id: 1, status: 'MODEL_LOADING' }] },
             'deploying',
