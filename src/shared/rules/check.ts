@@ -74,8 +74,8 @@ function checkDeployment(
             problem(
                 'secret-in-package',
                 'The API key is written in this file, which is uploaded with the package and unpacked on every ' +
-                    'worker. Leave api_key out (the SDK reads VAST_API_KEY or the saved key) or read it from the ' +
-                    'environment.',
+                    'worker. Leave api_key out (the SDK reads VAST_API_KEY or the saved key) or read it with ' +
+                    'os.environ.get("VAST_API_KEY") (os.environ["..."] raises KeyError on a worker where it is unset).',
                 key.value.range,
             ),
         );
