@@ -124,6 +124,12 @@ void describe('emulator: deploy and call every compat case', () => {
                 'PYTHONDONTWRITEBYTECODE',
                 'LANG',
                 'LC_CTYPE',
+                // A Vast container's own (the SDK's worker reads them): its port and address.
+                'WORKER_PORT',
+                'WORKER_HTTP_PORT',
+                `VAST_TCP_PORT_${env.WORKER_PORT}`,
+                'PUBLIC_IPADDR',
+                'USE_SSL',
             ];
             // A launcher script in front of the interpreter (a pyenv shim is bash) adds its own variables.
             const launcher = (k: string): boolean => /^_?PYENV/.test(k) || ['PWD', 'SHLVL', '_', 'OLDPWD'].includes(k);

@@ -13,7 +13,7 @@ import type { Problem, RelatedInfo } from './types';
  * What a worker has without `.env(...)`: IS_DEPLOYMENT (the bootstrap), and what the container and the PUT's docker
  * options give it, which the SDK's own worker reads with `os.environ[...]`.
  */
-const ON_EVERY_WORKER = new Set([
+export const ON_EVERY_WORKER: ReadonlySet<string> = new Set([
     'IS_DEPLOYMENT',
     'DEPLOYMENT_ID',
     'CONTAINER_API_KEY',
@@ -24,6 +24,12 @@ const ON_EVERY_WORKER = new Set([
     'PATH',
     'HOME',
 ]);
+
+/**
+ * Set on a worker only if Vast's container provides it, which nothing documents: the bootstrap reads
+ * `CONTAINER_API_KEY or VAST_API_KEY`. The local emulator does not set it (its workers get CONTAINER_API_KEY).
+ */
+const MAYBE_ON_WORKER = new Set(['VAST_API_KEY']);
 
 /** The names the deployment's image sets with `.env(...)`; undefined when it cannot be told (`**values`). */
 function imageEnvNames(dep: DeploymentModel): Set<string> | undefined {
@@ -54,12 +60,17 @@ export function checkImportTimeEnv(analysis: FileAnalysis, out: Problem[]): void
         const n = read.name;
         // image.env values travel in the package's config.json: say so for what looks like a secret.
         const where = looksSecretName(n) ? ' (its value is then uploaded in the package)' : '';
+        const claim = MAYBE_ON_WORKER.has(n)
+            ? `May raise KeyError on workers: a worker imports this file, and ${n} is set there only if Vast's ` +
+              `container provides it (the SDK's bootstrap reads CONTAINER_API_KEY first; the local emulator does not ` +
+              `set ${n})`
+            : `Raises KeyError on every worker: a worker imports this file with the variables image.env(...) sets ` +
+              `(and Vast's own, like IS_DEPLOYMENT), not this machine's environment`;
         out.push(
             problem(
                 'env-unset-on-worker',
-                `Raises KeyError on every worker: a worker imports this file with the variables image.env(...) sets ` +
-                    `(and Vast's own, like IS_DEPLOYMENT), not this machine's environment; set ${n} with ` +
-                    `image.env(${n}=...)${where}, or read it with os.environ.get(...) or inside a function.`,
+                `${claim}; set ${n} with image.env(${n}=...)${where}, or read it with os.environ.get(...) or ` +
+                    `inside a function.`,
                 read.range,
                 { related },
             ),

@@ -2,6 +2,7 @@
 import json
 import os
 import signal
+import socket
 import sys
 
 _control = None
@@ -44,3 +45,23 @@ def await_assignment():
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def container_env():
+    """What a Vast container gives its worker besides the ids: its port (the worker server binds it) and address."""
+    port, http_port = free_port(), free_port()
+    os.environ.update(
+        {
+            "WORKER_PORT": str(port),
+            "WORKER_HTTP_PORT": str(http_port),
+            f"VAST_TCP_PORT_{port}": str(port),
+            "PUBLIC_IPADDR": "127.0.0.1",
+            "USE_SSL": "false",
+        }
+    )

@@ -23,14 +23,13 @@ import asyncio
 import copy
 import json
 import os
-import socket
 import sys
 import tarfile
 import traceback
 
 # This folder is sys.path[0] (started by file path): take the shared helpers, then leave the path to the SDK and
 # the user's code, so the built-in worker's modules (server, rsa...) never shadow theirs.
-from lifeline import await_assignment, control, die_with_parent  # noqa: E402
+from lifeline import await_assignment, container_env, control, die_with_parent  # noqa: E402
 from pip_local import install_pip  # noqa: E402
 
 del sys.path[0]
@@ -38,25 +37,6 @@ del sys.path[0]
 
 def log(msg):
     print(f"[emulator] {msg}", flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def container_env():
-    port, http_port = free_port(), free_port()
-    os.environ.update(
-        {
-            "WORKER_PORT": str(port),
-            "WORKER_HTTP_PORT": str(http_port),
-            f"VAST_TCP_PORT_{port}": str(port),
-            "PUBLIC_IPADDR": "127.0.0.1",
-            "USE_SSL": "false",
-        }
-    )
 
 
 def _extract(tf, member, path):

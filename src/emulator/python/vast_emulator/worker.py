@@ -11,7 +11,7 @@ import sys
 import traceback
 
 from . import bootstrap, rsa
-from .lifeline import await_assignment, control, die_with_parent
+from .lifeline import await_assignment, container_env, control, die_with_parent
 from .server import BenchmarkFailed, Handler, WorkerServer, run_benchmark
 
 def log(msg):
@@ -51,7 +51,8 @@ async def serve(dep, handlers, bench, pubkey):
         fail(str(e))
     except Exception as e:
         fail(f"Lifecycle startup failed: {e}")
-    srv = await asyncio.start_server(server.serve_connection, "127.0.0.1", 0, backlog=512)
+    port = int(os.environ.get("WORKER_PORT") or 0)  # the container's port, as the SDK's worker server binds it
+    srv = await asyncio.start_server(server.serve_connection, "127.0.0.1", port, backlog=512)
     port = srv.sockets[0].getsockname()[1]
     log(f"serving {len(handlers)} function(s) on 127.0.0.1:{port}; perf {server.max_throughput:.1f}")
     control("state", state="IDLE", port=port, perf=server.max_throughput)
@@ -87,6 +88,7 @@ def main():
         die_with_parent()
     await_assignment()
     control("state", state="LOADING")
+    container_env()
     try:
         import tempfile
 
