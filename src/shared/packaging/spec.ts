@@ -269,7 +269,8 @@ export function specFromModel(
     if ('error' in q) c.add(q.error.message, q.error.range ?? at, q.error.message.startsWith('Cannot redefine'));
 
     const autoscaling: Record<string, ScalarValue> = {};
-    const autoscalingArgs: CallArg[] = [];
+    /** The last value of each keyword (dict.update): the one sent. */
+    const autoscalingArgs = new Map<string, PyValue>();
     for (const call of model.autoscalingCalls) {
         const { extraKw } = bind(call, [], c, { varKwargs: true, fn: 'configure_autoscaling()' });
         for (const a of extraKw) {
@@ -280,7 +281,7 @@ export function specFromModel(
             }
             const v = scalar(a.value, key, c);
             if (v !== undefined) autoscaling[key] = v;
-            autoscalingArgs.push(a);
+            autoscalingArgs.set(key, a.value);
         }
     }
     for (const key of Object.keys(imageFields)) {
@@ -292,7 +293,8 @@ export function specFromModel(
     const sentNumbers: [string, PyValue | undefined][] = [
         ['storage', storageValue],
         ['ttl', ctor.named.get('ttl')],
-        ...[...imageArgs, ...autoscalingArgs].map((a) => [a.name as string, a.value] as [string, PyValue]),
+        ...imageArgs.map((a) => [a.name as string, a.value] as [string, PyValue]),
+        ...autoscalingArgs,
     ];
     for (const [what, v] of sentNumbers) checkSentInt(what, v, c);
 

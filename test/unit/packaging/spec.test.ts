@@ -120,6 +120,13 @@ void describe('refusals', () => {
             ['', 'storage=10**23', /storage is 100000000000000000000000: the SDK would send every digit.*1e\+23/],
             ['', 'storage=2**60', /storage is 1152921504606846976: .*would send 1152921504606847000 instead/],
             [', ttl=2**52', 'storage=1', 2 ** 52],
+            // configure_autoscaling merges with dict.update: only the last value of a keyword is sent.
+            ['', 'storage=1)\napp.configure_autoscaling(min_load=10**23)\napp.configure_autoscaling(min_load=5', 1],
+            [
+                '',
+                'storage=1)\napp.configure_autoscaling(min_load=5)\napp.configure_autoscaling(min_load=10**23',
+                /min_load is 1/,
+            ],
             [', ttl=2**64', 'storage=1', /ttl is 18446744073709551616: .*would send 18446744073709552000 instead/],
         ];
         for (const [dep, img, want] of table) {
