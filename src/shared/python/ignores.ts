@@ -37,15 +37,21 @@ export function readIgnores(index: SourceIndex): Record<number, string[]> {
 
 const MAX_ERRORS = 100;
 
-/** Ranges of ERROR and MISSING nodes, visiting only subtrees that contain errors. */
+/**
+ * Ranges of ERROR and MISSING nodes, visiting only subtrees that contain errors. Each child is asked `hasError`
+ * first, and only one that has an error is asked whether it is the ERROR or MISSING node itself: every such
+ * property is a call into wasm, and the module's children of a long file number in the thousands (tree-sitter
+ * counts an ERROR or MISSING node in its own error cost, which is what `hasError` reads, so none is skipped).
+ */
 export function readSyntaxErrors(root: Node): Range[] {
     const out: Range[] = [];
     if (!root.hasError) return out;
     const visit = (node: Node): void => {
         for (const child of node.children) {
             if (!child || out.length >= MAX_ERRORS) return;
+            if (!child.hasError) continue;
             if (child.isError || child.isMissing) out.push(rangeOf(child));
-            else if (child.hasError) visit(child);
+            else visit(child);
         }
     };
     if (root.isError) out.push(rangeOf(root));
