@@ -1,23 +1,23 @@
 import * as vscode from 'vscode';
 import { deploy as runDeploy, DeployError, type DeployProgress, type DeployStep } from '../../pipeline/run/deploy';
-import { NoWorkerPossibleError, WorkerStartupError } from '../../pipeline/run/wait';
 import { CommandId } from '../../shared/commands';
 import { computePlan } from '../../pipeline/run/plan';
 import type { Target } from '../../shared/settings';
 import type { DeploymentSummary } from '../../shared/protocol';
 import type { Connection } from '../connection';
 import { manifestOf } from '../deployManifest';
+import {
+    failed,
+    refused,
+    succeeded,
+    type MachinesOutcome,
+    type PlanSummary,
+    type RenamedDeployment,
+    type RunContext,
+} from './deployOutcome';
 import type { DeployRecord } from '../deployRecords';
 import { PrepareError, prepare, type Prepared } from '../pipelineBridge';
-import {
-    ACTION_WORDS,
-    STEP_LABELS,
-    changedEntries,
-    planWords,
-    stepText,
-    type Manifest,
-    type PlanWords,
-} from '../planWords';
+import { changedEntries, planWords, stepText, type Manifest } from '../planWords';
 import { marketInput } from '../../pipeline/run/market';
 import { planMachines, unavailableReason } from '../marketWords';
 import { readSettings } from '../settings';
@@ -25,7 +25,7 @@ import { envFileFor, envSourceWords } from '../envFileSetting';
 import { envReadLines } from '../../shared/packaging/envReads';
 import type { ExtensionState } from '../state';
 import type { CommandResult, RunningOperation } from '../types';
-import { displayName, errorMessage, plural, redact, remoteKey } from '../util';
+import { displayName, plural, redact, remoteKey } from '../util';
 import { ensureIndex, resolveSubject } from './resolve';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,19 +45,6 @@ type DeployOutcome =
     | { kind: 'answered'; result: CommandResult }
     | { kind: 'refused'; err: PrepareError }
     | { kind: 'ran'; run: RunContext; result?: Awaited<ReturnType<typeof runDeploy>>; err?: DeployError };
-
-interface RunContext {
-    summary: DeploymentSummary;
-    conn: Connection;
-    prepared: Prepared;
-    planText: PlanSummary | undefined;
-    manifest: Manifest;
-    renamed: ReturnType<typeof renamedFrom>;
-    tearDownOld: boolean;
-    machines: Promise<MachinesOutcome>;
-    abort: AbortController;
-    started: number;
-}
 
 /**
  * Deploy: refuse on errors, show the plan (tier and changes) in a modal, then package → register → upload → update
@@ -255,7 +242,7 @@ function renamedFrom(
     summary: DeploymentSummary,
     name: string,
     tag: string,
-): { name: string; tag: string; label: string; workers: number }[] {
+): RenamedDeployment[] {
     if (state.status.findRemote(name, tag)) return [];
     const defined = new Set(state.index.all().map((d) => remoteKey(d.name ?? '', d.tag ?? 'default')));
     return state.deployRecords
@@ -275,23 +262,6 @@ function workspaceRootOf(d: DeploymentSummary): string | undefined {
     return folder?.uri.fsPath;
 }
 
-/**
- * The disk gate said no (the file as saved, read as Python reads it; not the language server's last word, which can
- * lag behind a save). The message names the first problem with its line; the rest go to the log.
- */
-function refused(state: ExtensionState, d: DeploymentSummary, label: string, err: PrepareError): CommandResult {
-    const file = vscode.workspace.asRelativePath(vscode.Uri.parse(d.uri));
-    const lines = err.problems.map((p) => `${file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
-    const message = `Cannot deploy "${label}": ${file} has ${plural(lines.length, 'error')}. First: ${lines[0]}`;
-    state.log.warn([message, ...lines.slice(1)].join('\n  '));
-    void state.ui.notify('error', message, 'Show Problems').then((a) => {
-        if (a) void vscode.commands.executeCommand('workbench.actions.view.problems');
-    });
-    return { ok: false, refused: true, message, diagnostics: lines, problems: err.problems };
-}
-
-type MachinesOutcome = Parameters<typeof planMachines>[0];
-
 const PLAN_MARKET_WAIT_MS = 5000;
 
 /** The offers search for what this deploy sends (the spec's search_params, storage and max_workers). Never rejects. */
@@ -309,12 +279,6 @@ function settledWithin(p: Promise<MachinesOutcome>, ms: number, why: string): Pr
         timer = setTimeout(() => resolve({ error: why }), ms);
     });
     return Promise.race([p, late]).finally(() => clearTimeout(timer));
-}
-
-interface PlanSummary {
-    tier: number;
-    label: string;
-    words: PlanWords;
 }
 
 async function computePlanFor(
@@ -406,87 +370,4 @@ async function runSteps(
         // With no view on screen nothing polls after this: one poll, so the lenses show how it ended (a failure).
         void state.status.refresh();
     }
-}
-
-function succeeded(
-    state: ExtensionState,
-    label: string,
-    where: string,
-    run: RunContext,
-    result: Awaited<ReturnType<typeof runDeploy>>,
-): CommandResult {
-    const secs = ((Date.now() - run.started) / 1000).toFixed(1);
-    const ready = result.workers?.filter((w) => /^(idle|ready|running)$/i.test(w.status)).length ?? 0;
-    const message = `${ACTION_WORDS[result.action] ?? 'Deployed'} "${label}" on ${where} in ${secs} s: ${plural(ready, 'worker')} ready.`;
-    state.log.info(message + (result.warnings.length ? `\n  ${result.warnings.join('\n  ')}` : ''));
-    void state.ui.notify('info', message, 'Benchmark', 'Show Worker Log').then((a) => {
-        const ref = { kind: 'remoteByName', name: result.name, tag: result.tag };
-        if (a === 'Benchmark') void vscode.commands.executeCommand(CommandId.benchmark, ref);
-        if (a === 'Show Worker Log') void vscode.commands.executeCommand(CommandId.showLogs, ref);
-    });
-    return {
-        ok: true,
-        message,
-        action: result.action,
-        tier: result.tier,
-        deploymentId: result.deploymentId,
-        fileHash: result.fileHash,
-        plan: run.planText,
-        timings: result.timings,
-    };
-}
-
-/** The `image.require(...)` line (else the `app.image(...)` line) of the deployed definition. */
-function requireLine(run: RunContext): { file: string; line: number } | undefined {
-    const range = run.summary.image?.requireRange ?? run.summary.image?.range;
-    return range && { file: fileURLToPath(run.summary.uri), line: range.start.line + 1 };
-}
-
-function failed(state: ExtensionState, label: string, run: RunContext, err: DeployError): CommandResult {
-    const { prepared } = run;
-    const cause = redact(errorMessage(err.cause));
-    if (err.cancelled || run.abort.signal.aborted) {
-        const message = `Deploy of "${label}" cancelled during ${STEP_LABELS[err.step].toLowerCase()}. ${err.stateMessage}`;
-        state.log.warn(message);
-        void state.ui.notify('warning', message, 'Show Output').then((a) => a && state.log.show());
-        return {
-            ok: false,
-            cancelled: true,
-            message,
-            step: err.step,
-            state: err.state,
-            deploymentId: err.deploymentId,
-        };
-    }
-    const status = (err.cause as { status?: unknown }).status;
-    if (status === 401 || status === 403) throw err.cause;
-    const message = `Deploy of "${label}" failed at ${STEP_LABELS[err.step].toLowerCase()}: ${cause}. ${err.stateMessage}`;
-    state.log.error(message);
-    // Where the user looks next: their own line when a worker's traceback maps to it (or, when no machine can take
-    // a worker, the image.require(...) line and the machines that match now), then the worker's log (once a
-    // deployment exists, it has one), then our own output.
-    const noMachine = err.cause instanceof NoWorkerPossibleError;
-    const loc = err.cause instanceof WorkerStartupError ? err.cause.location : noMachine ? requireLine(run) : undefined;
-    const goTo = loc ? `Go to ${path.basename(loc.file)}:${loc.line}` : undefined;
-    const machines = noMachine ? 'Machines and Prices' : undefined;
-    const workerLog = err.deploymentId !== undefined ? 'Show Worker Log' : undefined;
-    const actions = [goTo, machines, workerLog, 'Show Output'].filter((a): a is string => a !== undefined).slice(0, 2);
-    void state.ui.notify('error', message, ...actions).then((a) => {
-        if (a === 'Show Output') state.log.show();
-        if (a === machines) void vscode.commands.executeCommand(CommandId.showMachines, run.summary);
-        if (a === goTo && loc) {
-            const line = Math.max(loc.line - 1, 0);
-            void vscode.window.showTextDocument(vscode.Uri.file(loc.file), {
-                selection: new vscode.Range(line, 0, line, 0),
-            });
-        }
-        if (a === workerLog) {
-            void vscode.commands.executeCommand(CommandId.showLogs, {
-                kind: 'remoteByName',
-                name: prepared.spec.name,
-                tag: prepared.spec.tag,
-            });
-        }
-    });
-    return { ok: false, message, step: err.step, state: err.state, deploymentId: err.deploymentId };
 }
