@@ -1,6 +1,7 @@
 """What both workers share with the emulator: the control channel (file descriptor 3) and a tie to its life."""
 import json
 import os
+import random
 import signal
 import socket
 import sys
@@ -47,7 +48,29 @@ def await_assignment():
     os.close(devnull)
 
 
+def _ephemeral_range():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = (int(x) for x in f.read().split())
+            return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_port():
+    """A port free now, for a server that binds it later (after pip, run steps and the import). Taken below the
+    ephemeral range: a port from bind(0) is one any outgoing connection or other bind(0) on the machine may take in
+    that window (seen as "address already in use" when tests run side by side)."""
+    low, _ = _ephemeral_range()
+    top = max(low - 1, 2048)
+    for _ in range(200):
+        port = random.randint(max(1025, top // 2), top)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
