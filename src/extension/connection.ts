@@ -49,6 +49,8 @@ export class Connections implements vscode.Disposable {
     private emulator?: Promise<LocalEmulator>;
     /** The emulator once started or found: checked on each `get()` when it belongs to another window. */
     private emulatorNow?: LocalEmulator;
+    /** Emulators this window has started or joined: a restart on the same port is still told apart (tests). */
+    emulatorStarts = 0;
     private readonly changed = new vscode.EventEmitter<void>();
     /** Fires when the target, URLs or key changed (the status cache must be dropped). */
     readonly onDidChange = this.changed.event;
@@ -168,6 +170,7 @@ export class Connections implements vscode.Disposable {
 
     private localEmulator(): Promise<LocalEmulator> {
         if (!this.emulator) {
+            this.emulatorStarts++;
             const p = (async () => {
                 const python = await resolvePythonPath(vscode.workspace.workspaceFolders?.[0]?.uri);
                 this.log.info(`Starting the local emulator (workers use ${python.path}, from ${python.source})`);

@@ -49,6 +49,8 @@ export interface VastDeploymentsApi {
     logLines(deploymentId: number | string): readonly string[];
     /** The local emulator this window started, if any (URL only; its key stays inside). */
     emulatorUrl(): Promise<string | undefined>;
+    /** How many emulators this window has started or joined (a restart keeps its port, so its URL). */
+    emulatorStarts(): number;
     /** Which worker the local emulator runs ("the SDK's worker (…)" or "the built-in worker (…)"), if started. */
     emulatorWorkers(): Promise<string | undefined>;
     /** The folder VS Code writes the extension's log ("Vast Deployments" output) into. */
@@ -97,6 +99,7 @@ export function createTestApi(state: ExtensionState, views: Views, activationMs:
         serveStatusText: () => serveStatus().text,
         logLines: (id) => state.logs.linesOf(id),
         emulatorUrl: async () => (await state.connections.runningEmulator())?.url,
+        emulatorStarts: () => state.connections.emulatorStarts,
         emulatorWorkers: async () => (await state.connections.runningEmulator())?.workers,
         logDir: () => state.context.logUri.fsPath,
         operations: () =>

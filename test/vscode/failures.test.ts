@@ -237,6 +237,10 @@ suite('Worker failures where the user looks', function () {
             '',
         ].join('\n');
         await writeDeployment(api, file, NAME, text);
+        // The index reads the new file (the earlier tests' version of it has no require(...)).
+        await until('the require line indexed', () =>
+            api.deployments().find((d) => d.name === NAME && d.image?.requireRange?.start.line === 12),
+        );
         ui.notifyAnswer = (p) => p.actions.find((a) => a.startsWith('Go to'));
         const failed = await run(CommandId.deploy, refOf(api, NAME)).finally(() => {
             ui.notifyAnswer = () => undefined;

@@ -90,10 +90,15 @@ export function succeeded(
     };
 }
 
-/** The `image.require(...)` line (else the `app.image(...)` line) of the deployed definition. */
-function requireLine(run: RunContext): { file: string; line: number } | undefined {
-    const range = run.summary.image?.requireRange ?? run.summary.image?.range;
-    return range && { file: fileURLToPath(run.summary.uri), line: range.start.line + 1 };
+/**
+ * The `image.require(...)` line (else the `app.image(...)` line) of the deployed definition, as the index reads the
+ * file now: the summary the deploy started from can predate a change made on disk, which the deploy itself read.
+ */
+function requireLine(state: ExtensionState, run: RunContext): { file: string; line: number } | undefined {
+    const d = run.summary;
+    const now = state.index.find({ ...d, name: run.prepared.spec.name, tag: run.prepared.spec.tag }) ?? d;
+    const range = now.image?.requireRange ?? now.image?.range;
+    return range && { file: fileURLToPath(d.uri), line: range.start.line + 1 };
 }
 
 export function failed(state: ExtensionState, label: string, run: RunContext, err: DeployError): CommandResult {
@@ -120,7 +125,8 @@ export function failed(state: ExtensionState, label: string, run: RunContext, er
     // a worker, the image.require(...) line and the machines that match now), then the worker's log (once a
     // deployment exists, it has one), then our own output.
     const noMachine = err.cause instanceof NoWorkerPossibleError;
-    const loc = err.cause instanceof WorkerStartupError ? err.cause.location : noMachine ? requireLine(run) : undefined;
+    const loc =
+        err.cause instanceof WorkerStartupError ? err.cause.location : noMachine ? requireLine(state, run) : undefined;
     const goTo = loc ? `Go to ${path.basename(loc.file)}:${loc.line}` : undefined;
     const machines = noMachine ? 'Machines and Prices' : undefined;
     const workerLog = err.deploymentId !== undefined ? 'Show Worker Log' : undefined;
