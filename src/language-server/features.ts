@@ -110,8 +110,8 @@ export function registerFeatures(ctx: ServerContext): void {
             if (token.isCancellationRequested) return [];
             let entries: FileEntry[];
             if (p?.uri !== undefined) {
-                const key = uriKey(p.uri);
-                entries = workspace.listedEntries().filter((e) => e.key === key);
+                const e = workspace.entry(uriKey(p.uri));
+                entries = e && workspace.isListed(e) ? [e] : [];
             } else {
                 entries = workspace.listedEntries();
             }

@@ -114,9 +114,11 @@ export class Workspace {
      * keeps showing such a document (diagnostics go on), but there is nothing to deploy until it is saved again.
      */
     listedEntries(): FileEntry[] {
-        return this.entries().filter(
-            (e) => e.path === undefined || !this.open.has(e.key) || this.host.fs.statPath(e.path) !== 'missing',
-        );
+        return this.entries().filter((e) => this.isListed(e));
+    }
+
+    isListed(e: FileEntry): boolean {
+        return e.path === undefined || !this.open.has(e.key) || this.host.fs.statPath(e.path) !== 'missing';
     }
 
     entry(key: string): FileEntry | undefined {
